@@ -1,0 +1,30 @@
+"""Errors raised by the ``archive`` package.
+
+Hierarchy::
+
+    ArchiveError                  anything this package raises on purpose
+    ├── ExtractionError           a page could not be turned into an Article
+    ├── QueryError                a search query is malformed (message says where)
+    └── DatabaseError             the database cannot be opened or used (from ``db``)
+
+The CLI turns each into one sentence and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from db.exceptions import DatabaseError
+
+
+class ArchiveError(Exception):
+    """Base class of the errors this package raises on purpose."""
+
+
+class ExtractionError(ArchiveError):
+    """The input cannot be read as an HTML page (e.g. it is binary data)."""
+
+
+class QueryError(ArchiveError):
+    """A search query or one of its filters is malformed."""
+
+
+__all__ = ["ArchiveError", "DatabaseError", "ExtractionError", "QueryError"]

@@ -1,0 +1,85 @@
+"""``extract_article``: bytes or text of one page in, one :class:`Article` out."""
+
+from __future__ import annotations
+
+import logging
+
+from bs4 import BeautifulSoup
+
+from archive.article import Article
+from archive.exceptions import ExtractionError
+from archive.extraction.body import Body, extract_body
+from archive.extraction.decode import decode_html, looks_binary
+from archive.extraction.metadata import Metadata, extract_metadata
+from archive.extraction.prepare import prepare_html
+
+logger = logging.getLogger(__name__)
+
+#: Bumped whenever a change to extraction can change its output, so stored articles
+#: record which extractor produced them and can be re-extracted.
+EXTRACTOR_VERSION = "1"
+
+_ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting",
+    "liveblogposting", "techarticle", "scholarlyarticle", "report",
+}
+_LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "website"}
+
+
+def classify_page(meta: Metadata, body: Body) -> str:
+    """Return ``"article"``, ``"listing"`` or ``"empty"`` for a cleaned page.
+
+    A page is an article when it declares an article type and has some text, or when it
+    has several blocks of running text that are mostly not links. Pages declaring a
+    collection type, or whose main text is mostly links, are listings.
+    """
+    if not body.text:
+        return "empty"
+    declared_article = bool(meta.page_types & _ARTICLE_TYPES)
+    declared_listing = bool(meta.page_types & _LISTING_TYPES) and not declared_article
+    if body.link_density > 0.5 or declared_listing:
+        return "listing"
+    if declared_article and len(body.text) >= 150:
+        return "article"
+    if body.blocks >= 2 and len(body.text) >= 400:
+        return "article"
+    return "listing"
+
+
+def extract_article(html: bytes | str, url: str | None = None) -> Article:
+    """Clean one HTML page and return its :class:`Article`.
+
+    ``html`` may be bytes in any encoding (BOM, ``<meta charset>`` or a guess decide) or
+    already-decoded text. ``url`` is the page's address, used to make links absolute.
+
+    Raises:
+        ExtractionError: the input is not an HTML page (binary data).
+    """
+    if isinstance(html, bytes):
+        if looks_binary(html):
+            raise ExtractionError("the input is binary data, not an HTML page")
+        text = decode_html(html)
+    else:
+        text = html
+    if not text.strip():
+        return Article()
+    page = prepare_html(text)
+    soup = BeautifulSoup(page.html, "lxml")
+    meta = extract_metadata(soup, page.json_ld, url)
+    body = extract_body(soup, title=meta.title)
+    return Article(
+        text=body.text,
+        title=meta.title,
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        date_source=meta.date_source,
+        language=meta.language,
+        canonical_url=meta.canonical_url,
+        site_name=meta.site_name,
+        description=meta.description,
+        image=meta.image,
+        tags=meta.tags,
+        page_type=classify_page(meta, body),
+    )

@@ -1,0 +1,1 @@
+"""Benchmarks of viral-archive against named peers; see docs/benchmarks.md."""
