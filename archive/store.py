@@ -1,0 +1,138 @@
+"""Writing cleaned articles into the archive: new, updated (old state kept) or unchanged."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archive.article import Article
+from archive.extraction import EXTRACTOR_VERSION
+from archive.urls import article_url, site_of
+from db import models
+
+
+class Outcome(enum.Enum):
+    """What storing a page did to the archive."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(slots=True)
+class FetchedPage:
+    """A page as fetched: enough to archive it and to re-extract it later."""
+
+    url: str
+    status: int
+    headers: dict[str, Any]
+    body: bytes
+    fetched_at: datetime
+
+
+def content_hash(title: str | None, text: str) -> str:
+    """Hash of the whitespace-normalised title and text: whitespace-only edits hash equal."""
+    normalised = " ".join((title or "").split()) + "\n" + " ".join(text.split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def get_or_create_source(session: Session, domain: str, name: str | None) -> models.Source:
+    """The ``Source`` row for ``domain``, created when missing; its name filled in once known."""
+    source = session.scalar(select(models.Source).where(models.Source.domain == domain))
+    if source is None:
+        source = models.Source(domain=domain, name=name)
+        session.add(source)
+        session.flush()
+    elif source.name is None and name:
+        source.name = name
+    return source
+
+
+def _apply(record: models.Article, article: Article) -> None:
+    record.title = article.title
+    record.authors = list(article.authors)
+    record.published = article.published
+    record.modified = article.modified
+    record.date_source = article.date_source
+    record.language = article.language
+    record.site_name = article.site_name
+    record.description = article.description
+    record.image = article.image
+    record.tags = list(article.tags)
+    record.text = article.text
+    record.extractor_version = EXTRACTOR_VERSION
+
+
+def _raw_page(page: FetchedPage, crawl_id: int | None) -> models.RawPage:
+    return models.RawPage(
+        url=page.url,
+        status=page.status,
+        headers=page.headers,
+        body=zlib.compress(page.body, 6),
+        fetched_at=page.fetched_at,
+        crawl_id=crawl_id,
+    )
+
+
+def store_article(
+    session: Session, page: FetchedPage, article: Article, *, crawl_id: int | None = None
+) -> tuple[Outcome, models.Article]:
+    """Archive ``article`` cleaned from ``page`` within the caller's transaction.
+
+    A new URL makes a new row with the raw page. A known URL whose title and text are
+    unchanged (whitespace aside) only gets ``last_seen`` moved. A changed one keeps its
+    previous state as an :class:`~db.models.ArticleVersion` and stores the new raw page.
+    """
+    url = article_url(page.url, article.canonical_url)
+    digest = content_hash(article.title, article.text)
+    record = session.scalar(select(models.Article).where(models.Article.url == url))
+    if record is None:
+        source = get_or_create_source(session, site_of(url), article.site_name)
+        record = models.Article(
+            url=url,
+            source=source,
+            content_hash=digest,
+            first_seen=page.fetched_at,
+            last_seen=page.fetched_at,
+            changed_at=page.fetched_at,
+        )
+        _apply(record, article)
+        session.add(record)
+        session.flush()
+        raw = _raw_page(page, crawl_id)
+        raw.article_id = record.id
+        session.add(raw)
+        return Outcome.NEW, record
+    record.last_seen = max(record.last_seen, page.fetched_at)
+    if record.content_hash == digest:
+        return Outcome.UNCHANGED, record
+    number = session.scalar(
+        select(func.count()).select_from(models.ArticleVersion).where(
+            models.ArticleVersion.article_id == record.id
+        )
+    )
+    session.add(
+        models.ArticleVersion(
+            article_id=record.id,
+            number=(number or 0) + 1,
+            title=record.title,
+            text=record.text,
+            content_hash=record.content_hash,
+            extractor_version=record.extractor_version,
+            fetched_at=record.changed_at,
+        )
+    )
+    _apply(record, article)
+    record.content_hash = digest
+    record.changed_at = page.fetched_at
+    raw = _raw_page(page, crawl_id)
+    raw.article_id = record.id
+    session.add(raw)
+    return Outcome.UPDATED, record

@@ -1,0 +1,40 @@
+"""Scrapy settings of the viral-archive crawler.
+
+Our own settings share the ``ARCHIVE_`` prefix. ``scrapy crawl article -a urls=...``
+inside the checkout reads this module through ``scrapy.cfg``; the ``viral-archive``
+command loads it explicitly and overrides what its options say.
+"""
+
+BOT_NAME = "viral-archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# The crawler runs on Twisted's default reactor, in a thread of its own when started by
+# the viral-archive command, so one process can run several crawls one after another.
+TWISTED_REACTOR = None
+
+USER_AGENT = "viral-archive/0.1 (research archive crawler; +https://pypi.org/project/viral-archive/)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+RETRY_TIMES = 2
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+COOKIES_ENABLED = False
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 100,
+    "crawler.pipelines.ArchivePipeline": 300,
+}
+
+#: Database URL of the archive; None means $VIRAL_ARCHIVE_DB or sqlite:///archive.db.
+ARCHIVE_DB = None
+#: How many links deep to follow from the start URLs (0: the start pages only).
+ARCHIVE_DEPTH = 2
+REMOTE_CONTROL_ENABLED = False

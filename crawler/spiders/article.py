@@ -1,0 +1,99 @@
+"""``article``: fetch pages from start URLs and follow links within their sites."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.items import PageErrorItem, PageItem
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _split(value: str | list[str] | None) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return list(value)
+
+
+class ArticleSpider(Spider):
+    """Crawl from ``urls`` within their hosts (and ``allow_domains``) up to ``depth`` links.
+
+    Arguments (``-a name=value`` on the ``scrapy crawl`` command line, comma-separated
+    lists): ``urls``, ``allow_domains``, ``depth`` (default: the ``ARCHIVE_DEPTH`` setting).
+    """
+
+    name = "article"
+
+    def __init__(
+        self,
+        urls: str | list[str] | None = None,
+        allow_domains: str | list[str] | None = None,
+        depth: int | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = _split(urls)
+        if not self.start_urls:
+            raise ValueError("the article spider needs start URLs (-a urls=URL,URL...)")
+        hosts = {urlsplit(u).hostname or "" for u in self.start_urls}
+        self.allowed_domains = sorted({h for h in hosts if h} | set(_split(allow_domains)))
+        self.max_depth = None if depth is None else int(depth)
+        self.links = LinkExtractor(unique=True)
+
+    async def start(self) -> Any:
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse, errback=self.on_error)
+
+    def _depth_limit(self) -> int:
+        if self.max_depth is not None:
+            return self.max_depth
+        return self.settings.getint("ARCHIVE_DEPTH", 2)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or not content_type.startswith(_HTML_TYPES):
+            yield PageErrorItem(response.url, "not_html", content_type or "no content type")
+            return
+        yield PageItem(
+            url=response.url,
+            status=response.status,
+            headers={k.decode("latin-1"): [v.decode("latin-1") for v in vs]
+                     for k, vs in response.headers.items()},
+            body=response.body,
+            fetched_at=datetime.now(UTC),
+        )
+        if response.meta.get("depth", 0) >= self._depth_limit():
+            return
+        for link in self.links.extract_links(response):
+            if self._is_allowed(link.url):
+                yield Request(link.url, callback=self.parse, errback=self.on_error)
+
+    def _is_allowed(self, url: str) -> bool:
+        # by host name, ports aside (LinkExtractor's allow_domains compares host:port)
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # robots.txt forbade it or a middleware chose to skip it: politeness, not a failure
+            self.logger.debug("Skipped %s: %s", url, failure.getErrorMessage())
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            yield PageErrorItem(url, f"http_{status}", f"HTTP status {status}")
+        else:
+            yield PageErrorItem(url, "download_error", failure.getErrorMessage())

@@ -1,0 +1,38 @@
+"""Full-text index on SQLite: an FTS5 external-content table kept in sync by triggers.
+
+``articles_fts`` indexes ``articles.title`` and ``articles.text`` without storing them a
+second time; the triggers keep it in step with every insert, update and delete, so no
+code path can forget to re-index.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+FTS_TABLE = "articles_fts"
+
+_STATEMENTS = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        title, text, content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    f"""CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, text ON articles
+    BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO {FTS_TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END""",
+]
+
+
+def create_fts(connection: Connection) -> None:
+    """Create the FTS5 table and its triggers if they are missing (SQLite only)."""
+    for statement in _STATEMENTS:
+        connection.execute(text(statement))

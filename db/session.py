@@ -1,0 +1,99 @@
+"""Opening the archive database: URL resolution, engine set-up, schema creation."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.exceptions import BadDatabaseURL, DatabaseError
+from db.fts import create_fts
+from db.models import Base
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DB_URL = "sqlite:///archive.db"
+DB_URL_ENV = "VIRAL_ARCHIVE_DB"
+#: how long a SQLite writer waits for another one before giving up
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def resolve_db_url(url: str | None = None) -> str:
+    """The database URL to use: ``url``, else ``$VIRAL_ARCHIVE_DB``, else ``archive.db`` here."""
+    return url or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _check_sqlite_path(database: str | None) -> None:
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    if path.is_dir():
+        raise DatabaseError(f"The database path {database} is a directory, not a file.")
+    if not path.parent.exists():
+        raise DatabaseError(f"The folder of the database file {database} does not exist.")
+
+
+def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """Open the archive at ``url`` (see :func:`resolve_db_url`) and return its engine.
+
+    SQLite files are opened in WAL mode with a busy timeout and foreign keys on. With
+    ``create`` the tables (and the SQLite full-text index) are created when missing.
+
+    Raises:
+        BadDatabaseURL: the URL is malformed or names a backend that is not installed.
+        DatabaseError: the database cannot be opened, or is not an archive database.
+    """
+    resolved = resolve_db_url(url)
+    try:
+        parsed = make_url(resolved)
+    except ArgumentError as exc:
+        raise BadDatabaseURL(
+            f"{resolved!r} is not a database URL; use e.g. sqlite:///archive.db"
+        ) from exc
+    if parsed.get_backend_name() == "sqlite":
+        _check_sqlite_path(parsed.database)
+    try:
+        engine = create_engine(parsed)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise BadDatabaseURL(
+            f"The database backend of {parsed.render_as_string(hide_password=True)!r} "
+            "is not supported or its driver is not installed."
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.begin() as connection:
+            if create:
+                Base.metadata.create_all(connection)
+                if engine.dialect.name == "sqlite":
+                    create_fts(connection)
+            elif not inspect(connection).has_table("articles"):
+                raise DatabaseError(f"{parsed.database or resolved} holds no archive.")
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise DatabaseError(
+            f"Cannot open the archive database {parsed.render_as_string(hide_password=True)}: "
+            f"{reason}."
+        ) from exc
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory for ``engine``; callers own transactions (``with f.begin()``)."""
+    return sessionmaker(engine, expire_on_commit=False)
