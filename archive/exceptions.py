@@ -4,8 +4,10 @@ Hierarchy::
 
     ArchiveError                  anything this package raises on purpose
     ├── ExtractionError           a page could not be turned into an Article
-    ├── QueryError                a search query is malformed (message says where)
-    └── DatabaseError             the database cannot be opened or used (from ``db``)
+    ├── QueryError                a search query or filter is malformed
+    └── ArticleNotFound           no article has the id or URL asked for
+
+    db.DatabaseError              the database cannot be opened or used (re-exported)
 
 The CLI turns each into one sentence and a non-zero exit.
 """
@@ -27,4 +29,8 @@ class QueryError(ArchiveError):
     """A search query or one of its filters is malformed."""
 
 
-__all__ = ["ArchiveError", "DatabaseError", "ExtractionError", "QueryError"]
+class ArticleNotFound(ArchiveError):
+    """No article in the archive has the id or URL asked for."""
+
+
+__all__ = ["ArchiveError", "ArticleNotFound", "DatabaseError", "ExtractionError", "QueryError"]

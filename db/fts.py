@@ -7,7 +7,7 @@ code path can forget to re-index.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, column, table, text
 
 FTS_TABLE = "articles_fts"
 
@@ -36,3 +36,7 @@ def create_fts(connection: Connection) -> None:
     """Create the FTS5 table and its triggers if they are missing (SQLite only)."""
     for statement in _STATEMENTS:
         connection.execute(text(statement))
+
+
+#: The FTS5 table as a selectable (``rowid`` is the article id).
+fts_table = table(FTS_TABLE, column("rowid"), column("title"), column("text"))

@@ -38,10 +38,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _check_sqlite_path(database: str | None) -> None:
+def _check_sqlite_path(database: str | None, *, create: bool) -> None:
     if not database or database == ":memory:":
         return
     path = Path(database)
+    if not create and not path.exists():
+        raise DatabaseError(f"There is no archive at {database}; crawl into it first.")
     if path.is_dir():
         raise DatabaseError(f"The database path {database} is a directory, not a file.")
     if not path.parent.exists():
@@ -66,7 +68,7 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
             f"{resolved!r} is not a database URL; use e.g. sqlite:///archive.db"
         ) from exc
     if parsed.get_backend_name() == "sqlite":
-        _check_sqlite_path(parsed.database)
+        _check_sqlite_path(parsed.database, create=create)
     try:
         engine = create_engine(parsed)
     except (NoSuchModuleError, ImportError) as exc:
