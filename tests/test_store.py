@@ -1,0 +1,84 @@
+"""Storing articles: identity, whitespace-insensitive change detection, atomic writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from archive import Article
+from archive.store import FetchedPage, Outcome, content_hash, store_article
+from db import models
+
+T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def _page(url: str = "https://www.example.com/a?utm=1#frag", at: datetime = T0) -> FetchedPage:
+    return FetchedPage(url=url, status=200, headers={"Content-Type": ["text/html"]},
+                       body=b"<html>raw</html>", fetched_at=at)
+
+
+def _article(text: str = "First paragraph.\n\nSecond paragraph.", **kw: object) -> Article:
+    return Article(text=text, title="A title", page_type="article", **kw)  # type: ignore[arg-type]
+
+
+def _count(sessions, model: type) -> int:  # type: ignore[no-untyped-def]
+    with sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_whitespace_only_change_is_unchanged() -> None:
+    assert content_hash("A  title", "one\n\ntwo ") == content_hash("A title", "one two")
+    assert content_hash("A title", "one two") != content_hash("A title", "one three")
+
+
+def test_new_then_unchanged_then_updated(sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        outcome, record = store_article(s, _page(), _article(site_name="Example"))
+        assert outcome is Outcome.NEW
+        assert record.source.domain == "example.com"
+        assert record.source.name == "Example"
+    with sessions.begin() as s:
+        page = _page(at=T0 + timedelta(hours=1))
+        outcome, record = store_article(s, page, _article("First  paragraph.\nSecond paragraph."))
+        assert outcome is Outcome.UNCHANGED
+        assert record.last_seen == T0 + timedelta(hours=1)
+        assert record.changed_at == T0
+    with sessions.begin() as s:
+        page = _page(at=T0 + timedelta(hours=2))
+        outcome, record = store_article(s, page, _article("First paragraph, edited."))
+        assert outcome is Outcome.UPDATED
+    assert _count(sessions, models.Article) == 1
+    assert _count(sessions, models.RawPage) == 2
+    with sessions() as s:
+        version = s.scalars(select(models.ArticleVersion)).one()
+        assert version.text == "First paragraph.\n\nSecond paragraph."
+        assert version.fetched_at == T0
+
+
+def test_canonical_on_same_site_wins(sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        _, a = store_article(s, _page("https://example.com/amp/a"),
+                             _article(canonical_url="https://example.com/a"))
+        _, b = store_article(s, _page("https://example.com/a"), _article())
+        _, c = store_article(s, _page("https://example.com/b"),
+                             _article(canonical_url="https://elsewhere.org/a"))
+        assert a.id == b.id
+        assert c.url == "https://example.com/b"
+
+
+def test_a_failed_write_leaves_nothing(sessions) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuntimeError), sessions.begin() as s:
+        store_article(s, _page(), _article())
+        raise RuntimeError("crash in the middle of archiving")
+    assert _count(sessions, models.Article) == 0
+    assert _count(sessions, models.RawPage) == 0
+    assert _count(sessions, models.Source) == 0
+
+
+def test_naive_datetimes_are_refused(sessions) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import StatementError
+
+    with pytest.raises(StatementError), sessions.begin() as s:
+        store_article(s, _page(at=datetime(2026, 1, 1)), _article())
