@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
-from sqlalchemy import Select, func, literal_column, or_, select
+from sqlalchemy import Float, Select, String, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from archive.exceptions import QueryError
@@ -20,6 +20,7 @@ from db import models
 from db.fts import FTS_TABLE, fts_table
 
 Order = Literal["relevance", "newest"]
+_Select = TypeVar("_Select", bound=Select)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -50,12 +51,8 @@ def fts_query(query: str) -> str:
 
 
 def _filtered(
-    stmt: Select[tuple[models.Article, str, str]],
-    *,
-    source: str | None,
-    since: datetime | None,
-    until: datetime | None,
-) -> Select[tuple[models.Article, str, str]]:
+    stmt: _Select, *, source: str | None, since: datetime | None, until: datetime | None
+) -> _Select:
     if source:
         wanted = site_of(source if "//" in source else f"//{source}")
         stmt = stmt.where(
@@ -97,8 +94,8 @@ def search_articles(
     if offset < 0:
         raise QueryError("The offset cannot be negative.")
     match = fts_query(query)
-    rank = literal_column(f"bm25({FTS_TABLE}, 5.0, 1.0)")
-    snippet = literal_column(f"snippet({FTS_TABLE}, 1, '[', ']', ' … ', 16)")
+    rank = literal_column(f"bm25({FTS_TABLE}, 5.0, 1.0)", Float)
+    snippet = literal_column(f"snippet({FTS_TABLE}, 1, '[', ']', ' … ', 16)", String)
     stmt = (
         select(models.Article, models.Source.domain, snippet)
         .join(models.Source, models.Article.source_id == models.Source.id)

@@ -120,7 +120,8 @@ class ArchivePipeline:
             with self.sessions.begin() as session:
                 outcome, record = store_article(session, page, article, crawl_id=self.crawl_id)
         except SQLAlchemyError as exc:
-            self._record_error(item.url, "store_failed", str(exc.orig or exc).splitlines()[0])
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            self._record_error(item.url, "store_failed", reason)
             return
         self._count(
             {

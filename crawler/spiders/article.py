@@ -62,7 +62,7 @@ class ArticleSpider(Spider):
         return self.settings.getint("ARCHIVE_DEPTH", 2)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if not isinstance(response, TextResponse) or not content_type.startswith(_HTML_TYPES):
             yield PageErrorItem(response.url, "not_html", content_type or "no content type")
             return
@@ -92,7 +92,7 @@ class ArticleSpider(Spider):
             # robots.txt forbade it or a middleware chose to skip it: politeness, not a failure
             self.logger.debug("Skipped %s: %s", url, failure.getErrorMessage())
             return
-        if failure.check(HttpError):
+        if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             yield PageErrorItem(url, f"http_{status}", f"HTTP status {status}")
         else:
