@@ -1,0 +1,109 @@
+"""The bundled demo: every demo article archived clean, no listing page, idempotent."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from archive.cli import main
+from archive.demo.run import crawl_demo, serve_demo_sites
+from archive.demo.server import SITE_ROOT
+from db import models
+
+MANIFEST = json.loads((SITE_ROOT / "manifest.json").read_text(encoding="utf-8"))
+BOILERPLATE = [
+    "see more", "scroll to top", "back to top", "read also", "advertisement",
+    "subscribe", "cookie", "trending", "you may also like", "leave a comment",
+    "share on", "continue reading", "related coverage", "most read",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict]]:
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    with serve_demo_sites() as sites:
+        first = crawl_demo(db_url, sites)
+        second = crawl_demo(db_url, sites)
+        yield db_url, {"sites": sites, "first": first, "second": second}
+
+
+def _stored(db_url: str) -> dict[tuple[str, str], models.Article]:
+    from db import open_engine, session_factory
+
+    engine = open_engine(db_url, create=False)
+    with session_factory(engine)() as session:
+        rows = session.scalars(select(models.Article)).all()
+        for row in rows:
+            _ = row.source.domain
+    engine.dispose()
+    return {(r.source.domain, urlsplit(r.url).path): r for r in rows}
+
+
+def test_every_demo_article_is_archived_clean(demo_archive: tuple[str, dict]) -> None:
+    db_url, run = demo_archive
+    stored = _stored(db_url)
+    expected_keys = set()
+    for site, info in MANIFEST["sites"].items():
+        domain = urlsplit(run["sites"][site]).netloc
+        for path, truth in info["articles"].items():
+            expected_keys.add((domain, path))
+            article = stored.get((domain, path))
+            assert article is not None, f"{site}{path} was not archived"
+            assert article.title == truth["title"], path
+            assert article.published is not None and article.published.tzinfo is not None
+            assert article.published.date().isoformat() == truth["published"], path
+            assert article.authors == truth["authors"], path
+            assert article.language == truth["language"], path
+            assert article.source.name == info["name"]
+            text = article.text
+            assert text.startswith(truth["first_paragraph"]), path
+            assert text.endswith(truth["last_paragraph"]), path
+            assert truth["title"] not in text, f"headline repeated in {path}"
+            lowered = text.lower()
+            for phrase in BOILERPLATE:
+                assert phrase not in lowered, f"{phrase!r} left in {path}"
+            assert "\n\n" in text and "\n\n\n" not in text
+    # and nothing else: no listing page became an article
+    assert set(stored) == expected_keys
+
+
+def test_listing_pages_are_not_archived(demo_archive: tuple[str, dict]) -> None:
+    db_url, run = demo_archive
+    paths = {path for _, path in _stored(db_url)}
+    for info in MANIFEST["sites"].values():
+        for listing in info["listings"]:
+            assert listing not in paths
+    assert run["first"].counts["non_articles"] >= sum(
+        len(info["listings"]) for info in MANIFEST["sites"].values()
+    )
+
+
+def test_crawling_the_demo_twice_adds_nothing(demo_archive: tuple[str, dict]) -> None:
+    _, run = demo_archive
+    total = sum(len(info["articles"]) for info in MANIFEST["sites"].values())
+    assert total >= 20
+    assert run["first"].counts["articles_new"] == total
+    assert run["first"].counts["errors"] == 0
+    assert run["second"].counts["articles_new"] == 0
+    assert run["second"].counts["articles_updated"] == 0
+    assert run["second"].counts["articles_unchanged"] == total
+
+
+def test_demo_command(tmp_path: Path) -> None:
+    db_file = tmp_path / "demo.db"
+    result = CliRunner().invoke(main, ["demo", "--db", str(db_file)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert str(db_file) in result.output
+    total = sum(len(info["articles"]) for info in MANIFEST["sites"].values())
+    assert f"{total} articles archived" in result.output
+    assert re.search(r"Example search: .*\n", result.output)
+    assert "[scientists]" in result.output  # the example search found something
+    again = CliRunner().invoke(main, ["demo", "--db", str(db_file)])
+    assert again.exit_code == 1 and "already exists" in again.output
