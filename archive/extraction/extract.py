@@ -66,7 +66,7 @@ def extract_article(html: bytes | str, url: str | None = None) -> Article:
         return Article()
     page = prepare_html(text)
     soup = BeautifulSoup(page.html, "lxml")
-    meta = extract_metadata(soup, page.json_ld, url)
+    meta = extract_metadata(soup, page.json_ld, url, html=text)
     body = extract_body(soup, title=meta.title)
     return Article(
         text=body.text,

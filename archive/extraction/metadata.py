@@ -1,15 +1,33 @@
-"""Article metadata: title, authors, dates, language, canonical URL, site, description."""
+"""Article metadata: title, authors, dates, language, canonical URL, site, description.
+
+Everything is read from one pass over the parsed page (:mod:`.scan`) and from its
+JSON-LD blocks (:mod:`.jsonld`); the soup is never modified. Dates are found by
+:mod:`.pubdate`, bylines cleaned by :mod:`.authors`, languages by :mod:`.language`.
+"""
 
 from __future__ import annotations
 
-import json
+import html as html_lib
 import logging
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
+
+from archive.extraction.authors import clean_authors, json_ld_authors
+from archive.extraction.jsonld import (
+    first_string,
+    json_ld_objects,
+    main_object,
+    type_names,
+    url_keys,
+)
+from archive.extraction.language import guess_language, normalize_language
+from archive.extraction.pubdate import find_dates
+from archive.extraction.scan import Scan, scan_page, text_of
 
 logger = logging.getLogger(__name__)
 
@@ -33,99 +51,255 @@ class Metadata:
     page_types: set[str] = field(default_factory=set)
 
 
-def _meta(soup: BeautifulSoup, *names: str) -> str | None:
-    for name in names:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find(
-            "meta", attrs={"name": name}
-        )
-        if tag is not None:
-            content = tag.get("content")
-            if isinstance(content, str) and content.strip():
-                return content.strip()
-    return None
+_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»«:/~]|::|\|\|)\s+")
+_AUTHOR_META = (
+    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+    "dcterms.creator", "citation_author", "byl", "og:article:author", "book:author",
+)
+_DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
+_IMAGE_META = (
+    "og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src",
+    "thumbnail", "thumbnailurl",
+)
+_TAG_META = ("article:tag", "og:article:tag", "keywords", "news_keywords", "parsely-tags")
+_LANG_META = ("content-language", "language", "dc.language", "og:locale", "inlanguage")
+_DMY_ENGLISH = frozenset({"gb", "uk", "au", "nz", "ie", "in", "za", "sg", "ng", "ke", "pk"})
 
 
-def _parse_date(value: str | None) -> datetime | None:
+def _clean(value: Any, limit: int = 1000) -> str | None:
+    """Unescape entities, collapse whitespace; ``None`` when empty."""
+    if not isinstance(value, str):
+        value = first_string(value)
+        if value is None:
+            return None
+    if "&" in value:
+        value = html_lib.unescape(value)
+    text = " ".join(value.split())[:limit]
+    return text or None
+
+
+def _absolute(value: str | None, base: str | None) -> str | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        full = urljoin(base or "", value.strip())
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    scheme = urlsplit(full).scheme
+    if scheme not in ("http", "https", "") or (scheme == "" and base):
+        return None
+    return full
 
 
-def _json_ld_objects(json_ld: list[str]) -> list[dict[str, Any]]:
-    objects: list[dict[str, Any]] = []
-    stack: list[Any] = []
-    for raw in json_ld:
-        try:
-            stack.append(json.loads(raw))
-        except ValueError:
-            continue
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            objects.append(item)
-            if "@graph" in item:
-                stack.append(item["@graph"])
-    return objects
+def _same(a: str, b: str) -> bool:
+    """Two names are the same when they match ignoring case, spaces and punctuation."""
+    norm_a = re.sub(r"[\W_]+", "", a.lower())
+    norm_b = re.sub(r"[\W_]+", "", b.lower())
+    return bool(norm_a) and (norm_a == norm_b or (
+        len(norm_b) >= 4 and norm_a.startswith(norm_b)) or (
+        len(norm_a) >= 4 and norm_b.startswith(norm_a)))
 
 
-def extract_metadata(soup: BeautifulSoup, json_ld: list[str], url: str | None) -> Metadata:
-    """Read the page's metadata without changing ``soup``."""
-    meta = Metadata()
-    objects = _json_ld_objects(json_ld)
+def strip_site_name(title: str, site_names: list[str], headline: str | None = None) -> str:
+    """Remove " | Site" suffixes and "Site - " prefixes from a title.
+
+    A segment is removed when it is the site's name or its domain, or when the rest is
+    the page's headline; failing that, a short last segment after "|" is taken for the
+    site's name.
+    """
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _SEPARATORS.findall(title)
+    if headline:
+        for i in range(len(parts)):
+            for j in range(i + 1, len(parts) + 1):
+                candidate = "".join(
+                    p + (seps[k] if k < j - 1 else "") for k, p in enumerate(parts[i:j], i)
+                )
+                if _same(candidate, headline) and (i, j) != (0, len(parts)):
+                    return candidate.strip()
+    names = [n for n in site_names if n]
+    changed = True
+    while changed and len(parts) > 1:
+        changed = False
+        if any(_same(parts[-1], n) for n in names):
+            parts, seps, changed = parts[:-1], seps[:-1], True
+        elif any(_same(parts[0], n) for n in names):
+            parts, seps, changed = parts[1:], seps[1:], True
+    if len(parts) > 1 and seps[-1].strip() in ("|", "||", "::", "·", "•", "»", "«") and (
+        len(parts[-1].split()) <= 4 and len(parts[-1]) * 2 < len(title)
+    ):
+        parts, seps = parts[:-1], seps[:-1]
+    return "".join(p + (seps[k] if k < len(seps) else "") for k, p in enumerate(parts)).strip()
+
+
+def _prefer_dmy(html_lang: str, language: str | None) -> bool:
+    """Whether "01/02/2020" means 1 February (True) or January 2 (US English)."""
+    if language != "en":
+        return True
+    region = re.split(r"[-_]", html_lang.lower() + "-")[1]
+    return region in _DMY_ENGLISH
+
+
+def _domain_names(url: str | None) -> list[str]:
+    if not url:
+        return []
+    host = (urlsplit(url).hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    labels = host.split(".")
+    return [host, labels[0]] if labels and labels[0] else [host]
+
+
+def _title(scan: Scan, article: dict[str, Any] | None, site_names: list[str]) -> str | None:
+    """The headline: og:title / JSON-LD headline / twitter:title, or the ``<h1>`` that
+    agrees with ``<title>``, or ``<title>``; without the site's name."""
+    raw_title = _clean(scan.title, 500)
+    h1 = next((t for _, t in scan.h1 if t), None)
+    candidates = [
+        _clean(article.get("headline") if article else None, 500),
+        _clean(scan.first_meta("og:title"), 500),
+        _clean(scan.first_meta("twitter:title"), 500),
+    ]
+    h1_clean = _clean(h1, 500)
+    for candidate in candidates:
+        if candidate and not any(_same(candidate, n) for n in site_names if n):
+            cleaned = strip_site_name(candidate, site_names, h1_clean)
+            if h1_clean and _same(h1_clean, cleaned):
+                return h1_clean if len(h1_clean) >= len(cleaned) else cleaned
+            return cleaned
+    if h1_clean and raw_title and _same(raw_title, h1_clean):
+        return h1_clean
+    if raw_title:
+        return strip_site_name(raw_title, site_names, h1_clean)
+    return h1_clean
+
+
+def _site_name(scan: Scan, objects: list[dict[str, Any]],
+               article: dict[str, Any] | None) -> str | None:
+    name = _clean(scan.first_meta("og:site_name"), 200)
+    if name:
+        return name
+    if article is not None:
+        publisher = article.get("publisher")
+        if isinstance(publisher, list):
+            publisher = publisher[0] if publisher else None
+        if isinstance(publisher, dict):
+            name = _clean(publisher.get("name"), 200)
+            if name:
+                return name
     for obj in objects:
-        types = obj.get("@type")
-        for t in types if isinstance(types, list) else [types]:
-            if isinstance(t, str):
-                meta.page_types.add(t.lower())
-    og_type = _meta(soup, "og:type")
+        if type_names(obj) & {"website", "newsmediaorganization", "organization"}:
+            name = _clean(obj.get("name"), 200)
+            if name:
+                return name
+    return _clean(scan.first_meta("application-name", "apple-mobile-web-app-title"), 200)
+
+
+def _language(scan: Scan, article: dict[str, Any] | None) -> str | None:
+    for value in (scan.html_lang, scan.first_meta(*_LANG_META),
+                  first_string(article.get("inLanguage")) if article else None):
+        code = normalize_language(value)
+        if code:
+            return code
+    return None
+
+
+def _tags(scan: Scan, article: dict[str, Any] | None) -> list[str]:
+    raw: list[str] = []
+    for name in _TAG_META:
+        for value in scan.meta.get(name, ()):
+            raw.extend(value.split(","))
+    if article is not None:
+        keywords = article.get("keywords")
+        if isinstance(keywords, str):
+            raw.extend(keywords.split(","))
+        elif isinstance(keywords, list):
+            raw.extend(k for k in keywords if isinstance(k, str))
+    tags: list[str] = []
+    seen: set[str] = set()
+    for value in raw:
+        tag = _clean(value, 100)
+        if tag and len(tag) <= 80 and tag.lower() not in seen:
+            seen.add(tag.lower())
+            tags.append(tag)
+    return tags[:50]
+
+
+def _authors(scan: Scan, article: dict[str, Any] | None, site_name: str | None) -> list[str]:
+    raw: list[str] = []
+    if article is not None:
+        raw = json_ld_authors(article.get("author") or article.get("creator"))
+    names = clean_authors(raw, site_name)
+    if names:
+        return names
+    for name in _AUTHOR_META:
+        names = clean_authors(scan.meta.get(name, []), site_name)
+        if names:
+            return names
+    for _, prop, tag in scan.itemprops:
+        if prop == "author":
+            inner = tag.find(attrs={"itemprop": "name"})
+            raw.append(text_of(inner if inner is not None else tag, 120))
+    raw.extend(text_of(tag, 120) for _, tag in scan.author_links)
+    return clean_authors(raw, site_name)
+
+
+def _image(scan: Scan, article: dict[str, Any] | None, base: str | None) -> str | None:
+    value = scan.first_meta(*_IMAGE_META)
+    if not value and article is not None:
+        value = first_string(article.get("image") or article.get("thumbnailUrl"))
+    if not value:
+        value = next(iter(scan.links.get("image_src", [])), None)
+    return _absolute(value, base) if value else None
+
+
+def extract_metadata(
+    soup: BeautifulSoup, json_ld: list[str], url: str | None, html: str | None = None
+) -> Metadata:
+    """Read the page's metadata without changing ``soup``.
+
+    ``json_ld`` are the texts of the page's JSON-LD blocks; ``url`` its address, used to
+    make links absolute and as a date source; ``html`` the page's full text before
+    it was prepared for parsing (scripts, headers and footers included), where dates are
+    looked for (without it, the soup is serialised again: slower).
+    """
+    meta = Metadata()
+    scan = scan_page(soup)
+    objects = json_ld_objects(json_ld)
+    for obj in objects:
+        meta.page_types |= type_names(obj)
+    og_type = scan.first_meta("og:type")
     if og_type:
         meta.page_types.add(og_type.lower())
 
-    article_obj = next(
-        (o for o in objects if "headline" in o or "datePublished" in o), None
+    canonical = next(iter(scan.links.get("canonical", [])), None) or scan.first_meta("og:url")
+    meta.canonical_url = _absolute(canonical, url)
+    article = main_object(objects, url_keys(url, meta.canonical_url))
+
+    meta.site_name = _site_name(scan, objects, article)
+    site_names = [meta.site_name or "", *_domain_names(meta.canonical_url or url)]
+    meta.title = _title(scan, article, site_names)
+    meta.authors = _authors(scan, article, meta.site_name)
+    meta.language = _language(scan, article)
+    meta.description = _clean(
+        scan.first_meta(*_DESCRIPTION_META) or (article or {}).get("description"), 2000
     )
-    title = _meta(soup, "og:title")
-    if article_obj and isinstance(article_obj.get("headline"), str):
-        title = article_obj["headline"]
-    if not title:
-        h1 = soup.find("h1")
-        title = h1.get_text(" ", strip=True) if h1 else None
-    meta.title = title
+    meta.image = _image(scan, article, meta.canonical_url or url)
+    meta.tags = _tags(scan, article)
 
-    if article_obj is not None:
-        meta.published = _parse_date(str(article_obj.get("datePublished") or ""))
-        meta.modified = _parse_date(str(article_obj.get("dateModified") or ""))
-        if meta.published:
-            meta.date_source = "json-ld"
-        authors = article_obj.get("author")
-        for a in authors if isinstance(authors, list) else [authors]:
-            name = a.get("name") if isinstance(a, dict) else a
-            if isinstance(name, str) and name.strip():
-                meta.authors.append(name.strip())
-    if meta.published is None:
-        meta.published = _parse_date(_meta(soup, "article:published_time"))
-        if meta.published:
-            meta.date_source = "meta"
-    if not meta.authors:
-        author = _meta(soup, "author", "article:author")
-        if author:
-            meta.authors.append(author)
-
-    html = soup.find("html")
-    lang = html.get("lang") if html is not None else None
-    if isinstance(lang, str) and lang.strip():
-        meta.language = lang.strip().split("-")[0].lower()[:2]
-    canonical = soup.find("link", rel="canonical")
-    href = canonical.get("href") if canonical is not None else _meta(soup, "og:url")
-    if isinstance(href, str) and href.strip():
-        meta.canonical_url = urljoin(url or "", href.strip())
-    meta.site_name = _meta(soup, "og:site_name")
-    meta.description = _meta(soup, "og:description", "description")
-    meta.image = _meta(soup, "og:image")
+    prefer_dmy = _prefer_dmy(scan.html_lang, meta.language)
+    if html is None:
+        html = soup.decode()
+    dates = find_dates(
+        scan, article, url, html, headline=meta.title, prefer_dmy=prefer_dmy
+    )
+    meta.published, meta.modified, meta.date_source = (
+        dates.published, dates.modified, dates.source
+    )
+    if meta.language is None:
+        meta.language = guess_language(
+            " ".join(filter(None, [meta.title, meta.description, soup.get_text(" ")[:5000]]))
+        )
     return meta

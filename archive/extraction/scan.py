@@ -1,0 +1,114 @@
+"""One cheap pass over the parsed page, collecting what metadata extraction reads.
+
+BeautifulSoup's ``find`` walks the whole tree on every call; walking it once and
+sorting tags by name costs about as much as a single ``find``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, Tag
+
+_TEXT_LIMIT = 300
+
+
+def attr(tag: Tag, name: str) -> str:
+    """An attribute's value as one stripped string ('' when absent)."""
+    value = tag.attrs.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value).strip()
+    return str(value).strip()
+
+
+def text_of(tag: Tag, limit: int = _TEXT_LIMIT) -> str:
+    """The tag's text, whitespace collapsed, cut to ``limit`` characters."""
+    return " ".join(tag.get_text(" ").split())[:limit]
+
+
+@dataclass(slots=True)
+class Scan:
+    """The parts of a page that metadata comes from, in document order."""
+
+    #: every tag, in document order (positions below index this list)
+    tags: list[Tag] = field(default_factory=list)
+    #: ``<meta>`` values by lower-cased name/property/itemprop/http-equiv
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    #: ``lang`` / ``xml:lang`` of the ``<html>`` element
+    html_lang: str = ""
+    title: str | None = None
+    #: ``(position, text)`` of ``<h1>`` elements
+    h1: list[tuple[int, str]] = field(default_factory=list)
+    #: ``<link>`` hrefs by lower-cased ``rel`` value
+    links: dict[str, list[str]] = field(default_factory=dict)
+    #: ``(position, tag)`` of ``<time>`` elements
+    times: list[tuple[int, Tag]] = field(default_factory=list)
+    #: ``(position, itemprop, tag)`` of non-``<meta>`` elements with an ``itemprop``
+    itemprops: list[tuple[int, str, Tag]] = field(default_factory=list)
+    #: ``(position, tag)`` of ``<abbr title>`` elements (hAtom dates)
+    abbrs: list[tuple[int, Tag]] = field(default_factory=list)
+    #: ``(position, tag)`` of ``<a rel=author>`` links
+    author_links: list[tuple[int, Tag]] = field(default_factory=list)
+
+    def first_meta(self, *names: str) -> str | None:
+        """The first non-empty content among ``names``, in the order given."""
+        for name in names:
+            for value in self.meta.get(name, ()):
+                if value:
+                    return value
+        return None
+
+
+def scan_page(soup: BeautifulSoup) -> Scan:
+    """Walk ``soup`` once (read-only) and collect a :class:`Scan`."""
+    scan = Scan()
+    tags = soup.find_all(True)
+    scan.tags = tags
+    meta = scan.meta
+    for pos, tag in enumerate(tags):
+        name = tag.name
+        attrs = tag.attrs
+        if name == "meta":
+            content = attrs.get("content")
+            if content is None:
+                content = attrs.get("value")
+            if not isinstance(content, str):
+                continue
+            content = content.strip()
+            for key in ("property", "name", "itemprop", "http-equiv"):
+                raw = attrs.get(key)
+                if raw:
+                    for k in (raw if isinstance(raw, list) else str(raw).split()):
+                        meta.setdefault(k.strip().lower(), []).append(content)
+            continue
+        if name == "link":
+            href = attrs.get("href")
+            if isinstance(href, str) and href.strip():
+                rels = attrs.get("rel") or []
+                for rel in rels if isinstance(rels, list) else str(rels).split():
+                    scan.links.setdefault(rel.lower(), []).append(href.strip())
+                    if rel.lower() == "author":
+                        scan.author_links.append((pos, tag))
+            continue
+        if "itemprop" in attrs:
+            scan.itemprops.append((pos, attr(tag, "itemprop").lower(), tag))
+        if name == "time":
+            scan.times.append((pos, tag))
+        elif name == "h1":
+            scan.h1.append((pos, text_of(tag)))
+        elif name == "title":
+            if scan.title is None:
+                scan.title = " ".join(tag.get_text(" ").split())
+        elif name == "html":
+            if not scan.html_lang:
+                scan.html_lang = attr(tag, "lang") or attr(tag, "xml:lang")
+        elif name == "abbr":
+            if "title" in attrs:
+                scan.abbrs.append((pos, tag))
+        elif name == "a":
+            rel = attrs.get("rel")
+            if rel and "author" in (rel if isinstance(rel, list) else str(rel).split()):
+                scan.author_links.append((pos, tag))
+    return scan

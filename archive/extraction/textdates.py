@@ -1,0 +1,290 @@
+"""Dates written in the page itself: microdata, ``<time>`` elements and visible text.
+
+This works on the page's HTML text with regular expressions rather than on the parsed
+tree: it is cheaper (only the few places holding a year are looked at), and it sees the
+whole page, including headers and bylines that the body extractor's preparation may
+cut before parsing. Each date found is scored by its context (see :func:`scan_dates`).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+
+from archive.extraction.dates import find_text_dates, parse_date
+
+#: Where a date may be written: a plausible year, or a d.m.yy date.
+_ANCHOR = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)|(?<![\d.])\d{1,2}\.\d{1,2}\.\d\d(?![\d.])")
+_OPAQUE_START = re.compile(r"<!--|<(script|style|noscript|template|svg|textarea|select)\b", re.I)
+_CHROME = re.compile(r"<(/?)(footer|nav|aside)\b", re.I)
+_COMMENTS = re.compile(
+    r"<[a-z][^>]*\b(?:id|class)\s*=\s*[\"']?(?:[^\"'>]*\s)?(?:comments?|commentlist|comment-list|"
+    r"comments-area|respond|disqus_thread|kommentare)(?:[\s\"'>])",
+    re.I,
+)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_OPEN_TAG_HINT = re.compile(
+    r"<([a-z][a-z0-9]*)\b[^>]*?\b(?:class|id|itemprop)\s*=\s*[\"']?([^\"'>]*)", re.I
+)
+_TIME_TAG = re.compile(r"<time\b([^>]*)>([^<]{0,100})", re.I)
+_DATE_ATTRS = re.compile(
+    r"\b(datetime|content|title|data-datetime|data-date)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|"
+    r"([^\s>]+))", re.I,
+)
+_ITEMPROP = re.compile(
+    r"<[a-z][^>]*\bitemprop\s*=\s*[\"']?(datePublished|dateCreated|dateModified)\b[^>]*>"
+    r"([^<]{0,100})",
+    re.I,
+)
+_HATOM = re.compile(
+    r"<(?:abbr|span|time)\b[^>]*\bclass\s*=\s*[\"']?(?:[^\"'>]*\s)?(published|updated|"
+    r"dtstart|dt-published|dt-updated)(?:[\s\"'>])[^>]*>([^<]{0,100})",
+    re.I,
+)
+_PUB_CUE = re.compile(
+    r"(?:veröffentlicht|publiziert|erschienen|erstellt|eingestellt|gepostet|datum|"
+    r"published|posted|written|created|dated|date|"
+    r"publié|mis en ligne|posté|publicado|pubblicato|gepubliceerd|geplaatst|"
+    r"opublikowano|publicerad|publiceret|publisert|julkaistu|yayınlanma|"
+    r"\bam|\bvom|\bon|\ble|\bel|\bdel|\bil)\W{0,3}$",
+    re.I,
+)
+_MOD_CUE = re.compile(
+    r"(?:aktualisiert|geändert|zuletzt|\bstand|updated|modified|last edited|revised|"
+    r"mis à jour|modifié|actualizado|aggiornato|bijgewerkt|atualizado|"
+    r"zaktualizowano|uppdaterad|opdateret|oppdatert|güncellen\w*)\b[^0-9]{0,15}$",
+    re.I,
+)
+_GOOD_HINT = re.compile(
+    r"date|time|publi|posted|meta|byline|entry|info|dateline|datum|zeit|stamp|header|author",
+    re.I,
+)
+_BAD_HINT = re.compile(
+    r"comment|sidebar|widget|footer|related|recent|archiv|calendar|event|share|"
+    r"menu|nav|popular|trending|reply|respond|kommentar|weather|ticker|cookie|"
+    r"copyright|termin|veranstaltung|agenda|teaser-list|more-",
+    re.I,
+)
+_MODIFIED_HINT = re.compile(r"updat|modif|aktualis|edited|revis", re.I)
+_MAX_ANCHORS = 3000
+_NEAR_HEADLINE = 30
+
+
+@dataclass(slots=True)
+class DatedSpot:
+    """One date found in the page, with its score and offset."""
+
+    value: datetime
+    score: int
+    offset: int
+    kind: str  # "microdata", "time" or "text"
+
+
+def _opaque_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of comments and of elements whose content is never visible text."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        m = _OPAQUE_START.search(text, pos)
+        if m is None:
+            return spans
+        if m.group(1) is None:
+            end = text.find("-->", m.end())
+            end = len(text) if end < 0 else end + 3
+        else:
+            close = re.compile(r"</" + m.group(1) + r"\s*>", re.I).search(text, m.end())
+            end = len(text) if close is None else close.end()
+        spans.append((m.start(), end))
+        pos = end
+
+
+def _chrome_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the outermost ``footer``, ``nav`` and ``aside`` elements."""
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for m in _CHROME.finditer(text):
+        if m.group(1):
+            if depth:
+                depth -= 1
+                if depth == 0:
+                    spans.append((start, m.end()))
+        else:
+            if depth == 0:
+                start = m.start()
+            depth += 1
+    if depth:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+class _Page:
+    """Offsets of the parts of a page that change how a date there is read."""
+
+    def __init__(self, html: str, headline: str | None) -> None:
+        self.html = html
+        self.opaque = _opaque_spans(html)
+        self.opaque_starts = [s for s, _ in self.opaque]
+        self.chrome = _chrome_spans(html)
+        self.chrome_starts = [s for s, _ in self.chrome]
+        m = _COMMENTS.search(html)
+        self.comments_from = m.start() if m else len(html)
+        self.headline_at = self._headline(headline)
+
+    def _headline(self, headline: str | None) -> int:
+        first = -1
+        wanted = re.sub(r"\W+", "", (headline or "").lower())
+        for m in _H1.finditer(self.html):
+            if self.hidden(m.start()):
+                continue
+            if first < 0:
+                first = m.start()
+            text = re.sub(r"\W+", "", html_lib.unescape(_TAG.sub("", m.group(1))).lower())
+            if wanted and text and (wanted in text or text in wanted):
+                return m.start()
+        return first
+
+    def hidden(self, pos: int) -> bool:
+        return _inside(self.opaque, self.opaque_starts, pos)
+
+    def in_tag(self, pos: int) -> bool:
+        return self.html.rfind("<", 0, pos) > self.html.rfind(">", 0, pos)
+
+    def score(self, pos: int, before: str, own_hint: str = "") -> int | None:
+        """The context score of a date at ``pos``; ``None`` for a modification date."""
+        if _MOD_CUE.search(before[-40:]):
+            return None
+        score = 0
+        if _PUB_CUE.search(before[-30:]):
+            score += 3
+        hints = own_hint + " " + " ".join(
+            h for _, h in _OPEN_TAG_HINT.findall(self.html, max(0, pos - 400), pos)[-3:]
+        )
+        if _MODIFIED_HINT.search(own_hint):
+            return None
+        if _GOOD_HINT.search(hints):
+            score += 2
+        if _BAD_HINT.search(hints):
+            score -= 3
+        if _inside(self.chrome, self.chrome_starts, pos):
+            score -= 2
+        if pos >= self.comments_from:
+            score -= 3
+        if self.headline_at >= 0:
+            lo, hi = sorted((self.headline_at, pos))
+            distance = self.html.count("<", lo, hi) if hi - lo < 20000 else 10**6
+            if distance <= _NEAR_HEADLINE:
+                score += 2
+            elif distance <= 3 * _NEAR_HEADLINE and pos > self.headline_at:
+                score += 1
+        return score
+
+    def text_before(self, pos: int, length: int = 60) -> str:
+        chunk = self.html[max(0, pos - 400):pos]
+        return " ".join(html_lib.unescape(_TAG.sub(" ", chunk)).split())[-length:]
+
+
+def _attr_date(attrs: str) -> datetime | None:
+    for m in _DATE_ATTRS.finditer(attrs):
+        value = parse_date(html_lib.unescape(m.group(2) or m.group(3) or m.group(4) or ""))
+        if value is not None:
+            return value
+    return None
+
+
+def microdata_dates(html: str) -> tuple[datetime | None, datetime | None]:
+    """``itemprop="datePublished"`` / ``dateModified`` and hAtom ``published`` /
+    ``updated`` elements, wherever they are in the page."""
+    published = modified = None
+    for m in _ITEMPROP.finditer(html):
+        value = _attr_date(m.group(0)) or parse_date(html_lib.unescape(m.group(2)))
+        if value is None:
+            continue
+        if m.group(1).lower() == "datemodified":
+            modified = modified or value
+        elif published is None:
+            published = value
+    if published is None:
+        for m in _HATOM.finditer(html):
+            value = _attr_date(m.group(0)) or parse_date(html_lib.unescape(m.group(2)))
+            if value is None:
+                continue
+            if "updated" in m.group(1).lower():
+                modified = modified or value
+            elif published is None:
+                published = value
+    return published, modified
+
+
+def scan_dates(
+    html: str, headline: str | None = None, prefer_dmy: bool = True
+) -> tuple[list[DatedSpot], datetime | None]:
+    """Score every ``<time>`` element and every date in the visible text.
+
+    A publication cue just before the date ("veröffentlicht am", "posted on") gives +3,
+    a date-like class on the element or its near ancestors (or being a ``<time>``) +2,
+    lying within a few elements of the headline ``<h1>`` +2 (+1 further below it);
+    a class naming comments, sidebars, related links... gives -3, lying in ``footer``,
+    ``nav`` or ``aside`` -2, in the comments -3. Dates after a modification cue
+    ("aktualisiert", "updated") are not publication dates: the first is returned apart.
+    """
+    page = _Page(html, headline)
+    spots: list[DatedSpot] = []
+    modified: datetime | None = None
+    for m in _TIME_TAG.finditer(html):
+        if page.hidden(m.start()):
+            continue
+        value = _attr_date(m.group(1)) or parse_date(html_lib.unescape(m.group(2)))
+        if value is None:
+            continue
+        own = " ".join(h for _, h in _OPEN_TAG_HINT.findall(m.group(0)))
+        if "pubdate" in m.group(1).lower():
+            own += " published"
+        score = page.score(m.start(), page.text_before(m.start()), own)
+        if score is None:
+            modified = modified or value
+            continue
+        spots.append(DatedSpot(value, score + 2, m.start(), "time"))
+    done: set[int] = set()
+    for n, m in enumerate(_ANCHOR.finditer(html)):
+        if n >= _MAX_ANCHORS:
+            break
+        pos = m.start()
+        start = html.rfind(">", 0, pos) + 1
+        if start in done or page.in_tag(pos) or page.hidden(pos):
+            continue
+        done.add(start)
+        end = html.find("<", pos)
+        segment = html[start:end if end >= 0 else len(html)]
+        if len(segment) > 1000:
+            continue
+        if "&" in segment:
+            segment = html_lib.unescape(segment)
+        for offset, value in find_text_dates(segment, prefer_dmy):
+            before = page.text_before(start) + " " + segment[:offset]
+            score = page.score(start, before.rstrip())
+            if score is None:
+                modified = modified or value
+                continue
+            spots.append(DatedSpot(value, score, start, "text"))
+    return spots, modified
+
+
+def best_spot(spots: list[DatedSpot]) -> DatedSpot | None:
+    """The highest-scoring date; the earliest in the page among equals."""
+    best: DatedSpot | None = None
+    for spot in spots:
+        if best is None or spot.score > best.score or (
+            spot.score == best.score and spot.offset < best.offset
+        ):
+            best = spot
+    return best
