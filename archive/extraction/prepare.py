@@ -1,23 +1,73 @@
 """Cheap text-level work done before the HTML is parsed.
 
-Scripts, styles, SVG and comments are most of a modern page's bytes and never content;
-cutting them out before BeautifulSoup builds its tree saves most of the parsing time.
-JSON-LD blocks are kept aside first, since the metadata lives there.
+Parsing with BeautifulSoup costs time per element and per text node, so everything that
+can never be article text is cut out of the markup first, in linear scans:
+
+* JSON-LD blocks are kept aside (the metadata lives there), then scripts, styles, SVG,
+  ``noscript``, templates, comments and embedded widgets (``iframe``, ``object``,
+  ``video``, ``select``, ``button``, ``textarea``...) are removed.
+* Page chrome -- ``nav``, ``footer``, ``aside``, ``form``, ``dialog``, ``menu`` -- is
+  removed unless the element holds a large share of the page's paragraphs (some sites
+  wrap the whole page in a ``<form>``); such a wrapper is renamed ``div``. What the
+  metadata reads from removed chrome (``meta``, ``link``, ``h1``, ``time``, ``abbr``,
+  ``rel=author`` links) is kept, in a ``<div hidden>`` so that it is not taken for text.
+  ``<header>`` elements stay: the article's header holds its byline and dates.
+* In ``<head>``, stylesheet, preload and icon ``<link>`` tags are removed; ``title``,
+  ``meta`` and the other ``link`` tags stay for the metadata.
+* Whitespace between tags, which only creates empty text nodes, is removed unless it
+  may separate two words.
+
+Every scan is linear in the size of the page, whatever its markup (unclosed elements run
+to the end of the page, as browsers treat them).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 _JSON_LD = re.compile(
     r"<script\b[^>]*type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script\s*>",
     re.IGNORECASE | re.DOTALL,
 )
-_NEVER_CONTENT = re.compile(
-    r"<(script|style|svg|noscript|template)\b.*?</\1\s*>|<!--.*?-->",
+
+#: Elements whose whole content is never text: cut from the start tag to the end tag.
+_OPAQUE = (
+    "script|style|svg|noscript|template|iframe|object|embed|video|audio|canvas|select"
+    "|button|textarea|picture|map|math"
+)
+_OPAQUE_START = re.compile(r"<!--|<(" + _OPAQUE + r")(?=[\s>/])", re.IGNORECASE)
+
+#: Page chrome: cut unless it holds many of the page's paragraphs.
+_CHROME = "nav|footer|aside|form|dialog|menu"
+_CHROME_TAG = re.compile(r"<(/?)(" + _CHROME + r")(?=[\s>/])[^>]*>", re.IGNORECASE)
+_PARAGRAPH = re.compile(r"<p[\s>]", re.IGNORECASE)
+#: What the metadata may read inside removed chrome.
+_KEEP_IN_CHROME = re.compile(
+    r"<meta\b[^>]*>|<link\b[^>]*>|<h1\b.*?</h1\s*>|<time\b[^>]*>.*?</time\s*>"
+    r"|<abbr\b[^>]*>.*?</abbr\s*>|<a\b[^>]*\brel\s*=\s*[\"']?author\b[^>]*>.*?</a\s*>",
     re.IGNORECASE | re.DOTALL,
 )
+
+_HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
+_USELESS_LINK = re.compile(
+    r"<link\b[^>]*\brel\s*=\s*[\"']?\s*(?:stylesheet|preload|prefetch|preconnect|dns-prefetch"
+    r"|modulepreload|icon|shortcut|apple-touch|mask-icon|manifest|search)[^>]*>",
+    re.IGNORECASE,
+)
+
+#: Whitespace between two tags is dropped unless the second one is inline, where the
+#: space may separate two words ("<em>one</em> <a>two</a>").
+_INLINE_NAMES = (
+    "a|abbr|b|bdi|bdo|big|cite|code|del|dfn|em|font|i|img|ins|kbd|label|mark|q|s|samp|small"
+    "|span|strike|strong|sub|sup|time|tt|u|var|wbr"
+)
+_SPACE_BETWEEN_TAGS = re.compile(r">\s+<(?!/?(?:" + _INLINE_NAMES + r")[\s>/])", re.IGNORECASE)
+
+#: A chrome element is kept when it holds at least this many paragraphs and this share.
+_WRAPPER_MIN_PARAGRAPHS = 3
+_WRAPPER_SHARE = 0.4
 
 
 @dataclass(slots=True)
@@ -28,7 +78,127 @@ class PreparedPage:
     json_ld: list[str] = field(default_factory=list)
 
 
+_NESTING = ("svg", "math", "object", "map")
+_END_TAG = {
+    name: re.compile(("<(/?)" if name in _NESTING else "(</)") + name + r"(?=[\s>/])", re.I)
+    for name in _OPAQUE.split("|")
+}
+
+
+def _matching_end(text: str, name: str, start: int) -> int:
+    """Offset of the end tag closing the ``name`` element opened before ``start``, or -1.
+
+    ``svg``, ``math``, ``object`` and ``map`` may nest; the others end at their first
+    end tag, as in browsers.
+    """
+    pattern = _END_TAG[name]
+    depth = 1
+    pos = start
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            return -1
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.start()
+        pos = m.end()
+
+
+def _cut_opaque(text: str) -> str:
+    """Remove comments and opaque elements, each from its start to its end tag."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _OPAQUE_START.search(text, pos)
+        if m is None:
+            break
+        out.append(text[pos : m.start()])
+        if m.group(1) is None:  # a comment
+            end = text.find("-->", m.end())
+            pos = len(text) if end < 0 else end + 3
+            continue
+        end = _matching_end(text, m.group(1).lower(), m.end())
+        if end < 0:
+            pos = len(text)
+            break
+        gt = text.find(">", end)
+        pos = len(text) if gt < 0 else gt + 1
+        out.append(" ")
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _chrome_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """The outermost closed chrome elements of ``text``.
+
+    Each is given as (start of the start tag, end of the end tag, end of the tag name in
+    the start tag, start of the end tag).
+    """
+    spans: list[tuple[int, int, int, int]] = []
+    depth = 0
+    counts: dict[str, int] = {}
+    start = name_end = 0
+    for m in _CHROME_TAG.finditer(text):
+        name = m.group(2).lower()
+        if m.group(1):  # an end tag
+            if counts.get(name, 0) == 0:
+                continue  # stray end tag
+            counts[name] -= 1
+            depth -= 1
+            if depth == 0:
+                spans.append((start, m.end(), name_end, m.start()))
+        else:
+            if m.group(0).endswith("/>"):
+                continue
+            if depth == 0:
+                start, name_end = m.start(), m.end(2)
+            counts[name] = counts.get(name, 0) + 1
+            depth += 1
+    return spans
+
+
+def _cut_chrome(text: str) -> str:
+    """Remove page chrome that does not wrap a large part of the page's paragraphs.
+
+    A chrome element that does wrap them is renamed ``div``, so that the body extractor,
+    which skips chrome elements, reads it.
+    """
+    spans = _chrome_spans(text)
+    if not spans:
+        return text
+    paragraphs = [m.start() for m in _PARAGRAPH.finditer(text)]
+    total = len(paragraphs)
+    out: list[str] = []
+    pos = 0
+    for start, end, name_end, close_start in spans:
+        inside = bisect_left(paragraphs, end) - bisect_left(paragraphs, start)
+        out.append(text[pos:start])
+        if inside >= _WRAPPER_MIN_PARAGRAPHS and inside >= _WRAPPER_SHARE * total:
+            out.append("<div")
+            out.append(text[name_end:close_start])
+            out.append("</div>")
+        else:
+            kept = [m.group(0) for m in _KEEP_IN_CHROME.finditer(text, start, end)]
+            out.append("<div hidden>" + "".join(kept) + "</div>" if kept else " ")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _trim_head(text: str) -> str:
+    """Remove ``<link>`` tags that only load resources from the page's ``<head>``."""
+    m = _HEAD.search(text, 0, 2_000_000)
+    if m is None:
+        return text
+    head = _USELESS_LINK.sub("", m.group(0))
+    return text[: m.start()] + head + text[m.end() :]
+
+
 def prepare_html(text: str) -> PreparedPage:
-    """Collect JSON-LD blocks, then remove scripts, styles, SVG, templates and comments."""
+    """Collect JSON-LD blocks, then remove what is never article text (see module doc)."""
     json_ld = [m.group(1) for m in _JSON_LD.finditer(text)]
-    return PreparedPage(html=_NEVER_CONTENT.sub(" ", text), json_ld=json_ld)
+    html = _cut_opaque(text)
+    html = _cut_chrome(html)
+    html = _trim_head(html)
+    html = _SPACE_BETWEEN_TAGS.sub("><", html)
+    return PreparedPage(html=html, json_ld=json_ld)

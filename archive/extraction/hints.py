@@ -1,0 +1,195 @@
+"""Vocabularies that hint at boilerplate or at main content.
+
+Two kinds of hints are used by the body extractor:
+
+* markup hints -- words in an element's ``class``/``id`` (``share-bar``, ``comments``,
+  ``ad-slot``...), or its tag, role or ``hidden`` state, that say an element is page
+  furniture, or (``article-body``, ``entry-content``, ``itemprop="articleBody"``...) that
+  it holds the article;
+* text hints -- short blocks whose words are interface labels ("Advertisement",
+  "Scroll to Top", "Continue reading") or promotions ("READ ALSO: ...", "Related: ...").
+
+The words are those common across CMSs and themes, in several languages; none is
+specific to a site.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import Tag
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+#: Elements that are never article text; their whole subtree is skipped.
+SKIP_TAGS = _set(
+    "button select option input textarea label figcaption iframe script style noscript "
+    "template svg object embed video audio canvas map math head title meta link"
+)
+
+#: Page chrome; skipped like furniture named by class or id.
+CHROME_TAGS = _set("nav aside footer header form dialog menu")
+
+#: Elements whose start and end delimit a block of text.
+BLOCK_TAGS = _set(
+    "address article blockquote body center dd details div dl dt fieldset figure "
+    "h1 h2 h3 h4 h5 h6 hgroup hr html li main ol p pre section summary table tbody td tfoot "
+    "th thead tr ul br caption"
+)
+
+#: Blocks that are paragraphs of their own (their parent is the paragraph's container).
+PARAGRAPH_TAGS = _set("p pre blockquote li dd dt h2 h3 h4 h5 h6 address")
+
+HEADING_TAGS = _set("h1 h2 h3 h4 h5 h6")
+
+# Words in class/id marking furniture. Matched inside each class name and id, lower-cased.
+_NEGATIVE = re.compile(
+    r"comment(?!ar)|disqus|kommentar|commentaire|comentario|commenti|\brespond\b|replies"
+    r"|shar(?:e|ing)(?!holder)|social|sociable|addthis|sharethis|teilen|partage|compartir"
+    r"|compartilh|condividi|follow-?us"
+    r"|(?:^|[-_ ])ads?(?:$|[-_ ]|\d|slot|unit|box|wrap|container|label)|advert|adsbygoogle"
+    r"|adsense|(?:^|[-_ ])dfp|sponsor|werbung|anzeige|publicit[eé]|publicidad|pubblicit"
+    r"|reklam|outbrain|taboola|revcontent|zergnet|native-?ad"
+    r"|related|recommend|trending|popular|most-?(?:read|viewed|shared)|more-?(?:stories|articles"
+    r"|news|posts|from)|also-?read|read-?also|you-?(?:may|might)|suggest|up-?next|verwandt"
+    r"|similaires|relacionad|correlat|lire-?aussi|leia-?tambem|lees-?ook"
+    r"|newsletter|subscri(?:be|ption)|sign-?up|opt-?in|mailing-?list"
+    r"|cookie|consent|gdpr|(?:^|[-_ ])cmp(?:$|[-_ ])"
+    r"|(?:^|[-_ ])(?:nav|navbar|menu|header|footer|masthead|topbar|toolbar)(?:$|[-_ ])"
+    r"|navigation|breadcrumb|sidebar|side-bar|widget|pagination|pager(?:$|[-_ ])|skip-?link"
+    r"|modal|popup|pop-up|overlay|lightbox|interstitial|(?:^|[-_ ])banner"
+    r"|(?:^|[-_ ])(?:tags?|meta|byline|dateline|timestamp|rating)(?:$|[-_ ])"
+    r"|^(?:hidden|hide|print|d-none|is-hidden|u-hidden|invisible)$"
+    r"|sr-only|screen-?reader|visually-?hidden|offscreen|tag-?(?:list|cloud)|keywords"
+    r"|author|byline|caption|credit|scroll-?(?:to-?)?top|back-?to-?top|go-?top|to-?top"
+    r"|promo|reaction|emoji|(?:^|[-_ ])vote|login|signin|teaser|jump-?link"
+)
+# Class names that describe a layout or a state, not what the element holds.
+_NEUTRAL = re.compile(
+    r"^(?:has|with|no|is|js|show|enable|disable|single|tag|category|cat|topic|section|type"
+    r"|status|format|postid|page-template)[-_]"
+)
+# Class/id words of elements that hold the article.
+_POSITIVE = re.compile(
+    r"article-?body|articlebody|article-?content|article__body|article-?text|story-?body"
+    r"|story-?content|entry-?content|post-?content|post-?body|post-?entry|body-?text"
+    r"|text-?body|main-?content|content-?body|rich-?text|(?:^|[-_ ])prose(?:$|[-_ ])"
+    r"|artikel|inhalt|contenu|contenido|conteudo|contenuto"
+)
+_WEAK_POSITIVE = re.compile(r"article|story|entry|(?:^|[-_ ])(?:post|content|text|body|main)")
+
+_NEVER_FLAGGED = frozenset(("html", "body", "main", "article"))
+
+#: Weight added to a candidate's score for a content-like class or id.
+POSITIVE_WEIGHT = 30.0
+WEAK_POSITIVE_WEIGHT = 8.0
+ARTICLE_BODY_WEIGHT = 60.0
+
+_cache: dict[str, bool] = {}
+
+
+def _names(tag: Tag) -> list[str]:
+    names: list[str] = []
+    classes = tag.attrs.get("class")
+    if isinstance(classes, list):
+        names.extend(c.lower() for c in classes)
+    elif isinstance(classes, str):
+        names.extend(classes.lower().split())
+    ident = tag.attrs.get("id")
+    if isinstance(ident, str) and ident:
+        names.append(ident.lower())
+    return names
+
+
+def _negative_name(name: str) -> bool:
+    hit = _cache.get(name)
+    if hit is None:
+        hit = bool(_NEGATIVE.search(name)) and not _NEUTRAL.search(name) and not (
+            _POSITIVE.search(name)
+        )
+        if len(_cache) < 50_000:
+            _cache[name] = hit
+    return hit
+
+
+def is_hidden(tag: Tag) -> bool:
+    """True when the element is not displayed (``hidden``, ``aria-hidden``, inline style)."""
+    attrs = tag.attrs
+    if "hidden" in attrs:
+        return True
+    if attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    if isinstance(style, str) and ("none" in style or "hidden" in style):
+        compact = style.replace(" ", "").lower()
+        return "display:none" in compact or "visibility:hidden" in compact
+    return False
+
+
+def is_furniture(tag: Tag) -> bool:
+    """True when the element is page chrome or its class, id or role says it is furniture.
+
+    ``html``, ``body``, ``main`` and ``article`` elements are never furniture by their
+    names (themes put every kind of word in their classes).
+    """
+    if tag.name in CHROME_TAGS:
+        return True
+    if tag.name in _NEVER_FLAGGED:
+        return False
+    role = tag.attrs.get("role")
+    if isinstance(role, str) and role.lower() in (
+        "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog",
+        "menu", "menubar", "search", "toolbar",
+    ):
+        return True
+    return any(_negative_name(n) for n in _names(tag))
+
+
+def content_weight(tag: Tag) -> float:
+    """A bonus for elements whose class, id or ``itemprop`` say they hold the article."""
+    itemprop = tag.attrs.get("itemprop")
+    if isinstance(itemprop, str) and itemprop.lower() == "articlebody":
+        return ARTICLE_BODY_WEIGHT
+    names = _names(tag)
+    if any(_POSITIVE.search(n) for n in names):
+        return POSITIVE_WEIGHT
+    if any(_WEAK_POSITIVE.search(n) for n in names):
+        return WEAK_POSITIVE_WEIGHT
+    return 0.0
+
+
+# --- text hints ----------------------------------------------------------------------
+
+#: A whole block that is an interface label or an ad label.
+UI_LABEL = re.compile(
+    r"^\W*(?:advertisement|advertisements|advertising|ad|ads|sponsored(?: content)?"
+    r"|anzeige|werbung|publicit[ée]|publicidad|publicidade|pubblicit[àa]|reklama|advertentie"
+    r"|annonse|реклама|广告|広告|광고|scroll to top|back to top|to top|top|go to top"
+    r"|continue reading|keep reading|read more|read the full (?:story|article)|see more"
+    r"|show more|load more|view more|more|click here|weiterlesen|mehr lesen|lire la suite"
+    r"|leer más|leia mais|continua a leggere|story continues below(?: advertisement)?"
+    r"|article continues below(?: advertisement)?|continue reading below"
+    r"|skip (?:to )?(?:main )?content|share(?: this)?(?: article| story| post)?|tweet|email"
+    r"|print|comments?|leave a (?:comment|reply)|\d+ comments?|follow us|subscribe)\W*$",
+    re.IGNORECASE,
+)
+
+#: A promotion of another page, inserted between paragraphs.
+PROMO = re.compile(
+    r"^\W*(?:read also|also read|read more|related(?: articles?| stories| posts| coverage"
+    r"| content| news| reading)?|see also|more(?: on this| about this)?(?: story| topic)?"
+    r"|recommended(?: for you)?|suggested|you (?:may|might) also like|don'?t miss|trending"
+    r"|most (?:read|popular)|watch|listen|more from [^:]{1,40}|lesen sie auch|auch interessant"
+    r"|mehr zum thema|das könnte sie auch interessieren|lire aussi|à lire aussi|voir aussi"
+    r"|lea también|leer también|lee también|leia também|veja também|leggi anche"
+    r"|читайте также|lees ook|czytaj też|läs också|les også|læs også)\s*[:：»>|\-–—]",
+    re.IGNORECASE,
+)
+
+#: A teaser's tail: "…see more", "... Read more".
+TEASER_TAIL = re.compile(
+    r"(?:…|\.\.\.|\s)\s*(?:see|read|view|show) more\W*$|(?:…|\.\.\.)\s*$", re.IGNORECASE
+)
