@@ -1,0 +1,1 @@
+"""The ``viral-archive`` subcommands, one module per area; ``archive.cli`` assembles them."""

@@ -1,0 +1,53 @@
+"""``viral-archive crawl``."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from archive.commands.options import db_option
+from archive.progress import LABELS, CrawlProgress
+from crawler.runner import CrawlResult, run_crawl
+from db import open_engine, resolve_db_url
+
+
+def print_summary(console: Console, result: CrawlResult, db_url: str, seconds: float) -> None:
+    """The end-of-crawl table: pages fetched, new/updated/unchanged, non-articles, errors."""
+    table = Table(title=f"Crawl {result.crawl_id} ({result.reason}, {seconds:.1f}s)")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for key, label in LABELS.items():
+        table.add_row(label, str(result.counts.get(key, 0)))
+    console.print(table)
+    console.print(f"Archive: {db_url}")
+
+
+@click.command()
+@click.argument("urls", nargs=-1, required=True)
+@db_option
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 50),
+              help="How many links deep to follow from the start URLs (0: start pages only).")
+@click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
+              help="Also follow links into this domain (repeatable).")
+def crawl(urls: tuple[str, ...], db_url: str | None, depth: int,
+          allow_domains: tuple[str, ...]) -> None:
+    """Crawl from URLS, following links within their sites, into the archive.
+
+    Each page is cleaned and archived as it arrives; listing pages are followed but not
+    archived; pages that fail are recorded with their reason. Example:
+
+        viral-archive crawl https://example.com/news/ --depth 2 --db sqlite:///news.db
+    """
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URLS")
+    resolved = resolve_db_url(db_url)
+    open_engine(resolved).dispose()  # a bad database fails here, before any request
+    started = time.monotonic()
+    with CrawlProgress() as progress:
+        result = run_crawl(list(urls), db_url=resolved, depth=depth,
+                           allow_domains=list(allow_domains), on_progress=progress)
+    print_summary(Console(stderr=True), result, resolved, time.monotonic() - started)
