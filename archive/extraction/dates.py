@@ -93,7 +93,7 @@ _ISO_PREFIX = re.compile(
 _TIMESTAMP = re.compile(r"^\s*(\d{10})(\d{3})?(?:\.\d+)?\s*$")
 _URL_DATE = re.compile(
     rf"(?<![\d])(?P<y>{_YEAR})(?P<s>[/_.-]?)(?P<m>0[1-9]|1[0-2]|(?<=[/_.-])[1-9](?=[/_.-]))"
-    rf"(?P=s)(?P<d>0[1-9]|[12]\d|3[01]|(?<=[/_.-])[1-9])(?![\d])"
+    rf"(?(s)[/_.-]|)(?P<d>0[1-9]|[12]\d|3[01]|(?<=[/_.-])[1-9])(?![\d])"
 )
 _URL_MONTH = re.compile(rf"/(?P<y>{_YEAR})/(?P<m>0?[1-9]|1[0-2])/")
 _WAYBACK = re.compile(r"^https?://web\.archive\.org/web/[^/]*/", re.IGNORECASE)
@@ -267,6 +267,9 @@ def url_date(url: str | None) -> datetime | None:
     for m in _URL_DATE.finditer(path):
         if not m["s"] and (path[m.start() - 1:m.start()] not in ("/", "-", "_")):
             continue
+        after = path[m.end():m.end() + 1]
+        if m["s"] == "/" and after not in ("/", "", ".", "_") and len(m["d"]) == 1:
+            continue  # "/2023/10/3-questions": a month archive, then a title
         value = _build(int(m["y"]), int(m["m"]), int(m["d"]))
         if value is not None:
             return value

@@ -68,6 +68,8 @@ _SCRIPT_MODIFIED = re.compile(
     r"[\"'](?:dateModified|updatedAt|updated_at|modifiedDate|lastModified)[\"']\s*:\s*"
     r"[\"']?([0-9][^\"',}]{5,40})",
 )
+#: The score from which a date shown by the headline overrides the page's metadata.
+_SHOWN_SCORE = 4
 _AMBIGUOUS = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
 
 
@@ -212,6 +214,17 @@ def find_dates(
         break
     if found.published is None and url_day is not None:
         found.published, found.source = url_day, "url"
+    if found.published is not None and found.source != "url":
+        # The date shown with the headline wins over metadata that disagrees with it.
+        if spots is None:
+            spots, text_modified = scan_dates(html, headline, prefer_dmy)
+        shown = [s for s in spots if s.near_headline and s.score >= _SHOWN_SCORE and (
+            url_ym is None or (s.value.year, s.value.month) == url_ym)]
+        shown_days = {s.value.date() for s in spots if s.near_headline}
+        if shown and found.published.date() not in shown_days:
+            best = best_spot(shown)
+            if best is not None:
+                found.published, found.source = best.value, best.kind
     if found.published is None:
         if spots is None:
             spots, text_modified = scan_dates(html, headline, prefer_dmy)

@@ -25,7 +25,7 @@ _COMMENTS = re.compile(
     r"comments-area|respond|disqus_thread|kommentare)(?:[\s\"'>])",
     re.I,
 )
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+_HEADING = re.compile(r"<(h[1-3])\b[^>]*>(.*?)</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
 _OPEN_TAG_HINT = re.compile(
     r"<([a-z][a-z0-9]*)\b[^>]*?\b(?:class|id|itemprop)\s*=\s*[\"']?([^\"'>]*)", re.I
@@ -49,8 +49,8 @@ _PUB_CUE = re.compile(
     r"(?:veröffentlicht|publiziert|erschienen|erstellt|eingestellt|gepostet|datum|"
     r"published|posted|written|created|dated|date|"
     r"publié|mis en ligne|posté|publicado|pubblicato|gepubliceerd|geplaatst|"
-    r"opublikowano|publicerad|publiceret|publisert|julkaistu|yayınlanma|"
-    r"\bam|\bvom|\bon|\ble|\bel|\bdel|\bil)\W{0,3}$",
+    r"opublikowano|publicerad|publiceret|publisert|julkaistu|yayınlanma)\W{0,3}"
+    r"(?:\w{2,3}\W{1,3})?$",
     re.I,
 )
 _MOD_CUE = re.compile(
@@ -59,12 +59,19 @@ _MOD_CUE = re.compile(
     r"zaktualizowano|uppdaterad|opdateret|oppdatert|güncellen\w*)\b[^0-9]{0,15}$",
     re.I,
 )
+_OTHER_CUE = re.compile(
+    r"(?:registriert|registered|joined|member since|mitglied seit|dabei seit|geboren|born|"
+    r"inscrit|miembro desde|deadline|frist|bis zum|until|gültig|valid|"
+    r"geöffnet|öffnungszeiten|termin|event|veranstaltung)\b[^0-9]{0,15}$",
+    re.I,
+)
 _GOOD_HINT = re.compile(
-    r"date|time|publi|posted|meta|byline|entry|info|dateline|datum|zeit|stamp|header|author",
+    r"date|time|publi|posted|meta|byline|entry|info|dateline|datum|zeit|stamp|header|author|"
+    r"calendar",
     re.I,
 )
 _BAD_HINT = re.compile(
-    r"comment|sidebar|widget|footer|related|recent|archiv|calendar|event|share|"
+    r"comment|sidebar|widget|footer|related|recent|archiv|teaser|event|share|"
     r"menu|nav|popular|trending|reply|respond|kommentar|weather|ticker|cookie|"
     r"copyright|termin|veranstaltung|agenda|teaser-list|more-",
     re.I,
@@ -81,7 +88,9 @@ class DatedSpot:
     value: datetime
     score: int
     offset: int
-    kind: str  # "microdata", "time" or "text"
+    kind: str  # "time" or "text"
+    #: within a few elements of the headline
+    near_headline: bool = False
 
 
 def _opaque_spans(text: str) -> list[tuple[int, int]]:
@@ -141,17 +150,20 @@ class _Page:
         self.headline_at = self._headline(headline)
 
     def _headline(self, headline: str | None) -> int:
-        first = -1
+        """Offset of the heading holding the article's title; else of the first ``h1``."""
+        first_h1 = -1
         wanted = re.sub(r"\W+", "", (headline or "").lower())
-        for m in _H1.finditer(self.html):
+        for n, m in enumerate(_HEADING.finditer(self.html)):
+            if n > 200:
+                break
             if self.hidden(m.start()):
                 continue
-            if first < 0:
-                first = m.start()
-            text = re.sub(r"\W+", "", html_lib.unescape(_TAG.sub("", m.group(1))).lower())
-            if wanted and text and (wanted in text or text in wanted):
+            if first_h1 < 0 and m.group(1).lower() == "h1":
+                first_h1 = m.start()
+            text = re.sub(r"\W+", "", html_lib.unescape(_TAG.sub("", m.group(2))).lower())
+            if len(wanted) >= 10 and len(text) >= 10 and (wanted in text or text in wanted):
                 return m.start()
-        return first
+        return first_h1
 
     def hidden(self, pos: int) -> bool:
         return _inside(self.opaque, self.opaque_starts, pos)
@@ -159,9 +171,25 @@ class _Page:
     def in_tag(self, pos: int) -> bool:
         return self.html.rfind("<", 0, pos) > self.html.rfind(">", 0, pos)
 
-    def score(self, pos: int, before: str, own_hint: str = "") -> int | None:
-        """The context score of a date at ``pos``; ``None`` for a modification date."""
-        if _MOD_CUE.search(before[-40:]):
+    def near_headline(self, pos: int) -> int:
+        """2 within a few elements of the headline, 1 a little further below it, else 0."""
+        if self.headline_at < 0:
+            return 0
+        lo, hi = sorted((self.headline_at, pos))
+        distance = self.html.count("<", lo, hi) if hi - lo < 20000 else 10**6
+        if distance <= _NEAR_HEADLINE:
+            return 2
+        if distance <= 3 * _NEAR_HEADLINE and pos > self.headline_at:
+            return 1
+        return 0
+
+    def score(self, pos: int, before: str, own_hint: str = "", is_time: bool = False
+              ) -> int | None:
+        """The context score of a date at ``pos``; ``None`` when it is not a publication
+        date (a modification date, a registration date...)."""
+        if _MOD_CUE.search(before[-40:]) or _MODIFIED_HINT.search(own_hint):
+            return None
+        if _OTHER_CUE.search(before[-40:]):
             return None
         score = 0
         if _PUB_CUE.search(before[-30:]):
@@ -169,9 +197,7 @@ class _Page:
         hints = own_hint + " " + " ".join(
             h for _, h in _OPEN_TAG_HINT.findall(self.html, max(0, pos - 400), pos)[-3:]
         )
-        if _MODIFIED_HINT.search(own_hint):
-            return None
-        if _GOOD_HINT.search(hints):
+        if is_time or _GOOD_HINT.search(hints):
             score += 2
         if _BAD_HINT.search(hints):
             score -= 3
@@ -179,17 +205,12 @@ class _Page:
             score -= 2
         if pos >= self.comments_from:
             score -= 3
-        if self.headline_at >= 0:
-            lo, hi = sorted((self.headline_at, pos))
-            distance = self.html.count("<", lo, hi) if hi - lo < 20000 else 10**6
-            if distance <= _NEAR_HEADLINE:
-                score += 2
-            elif distance <= 3 * _NEAR_HEADLINE and pos > self.headline_at:
-                score += 1
-        return score
+        return score + self.near_headline(pos)
 
     def text_before(self, pos: int, length: int = 60) -> str:
         chunk = self.html[max(0, pos - 400):pos]
+        if chunk.find(">") < chunk.find("<") or "<" not in chunk:
+            chunk = chunk[chunk.find(">") + 1:]
         return " ".join(html_lib.unescape(_TAG.sub(" ", chunk)).split())[-length:]
 
 
@@ -231,11 +252,13 @@ def scan_dates(
     """Score every ``<time>`` element and every date in the visible text.
 
     A publication cue just before the date ("veröffentlicht am", "posted on") gives +3,
-    a date-like class on the element or its near ancestors (or being a ``<time>``) +2,
+    being a ``<time>`` or having a date-like class on the element or its near ancestors
+    +2,
     lying within a few elements of the headline ``<h1>`` +2 (+1 further below it);
     a class naming comments, sidebars, related links... gives -3, lying in ``footer``,
     ``nav`` or ``aside`` -2, in the comments -3. Dates after a modification cue
-    ("aktualisiert", "updated") are not publication dates: the first is returned apart.
+    ("aktualisiert", "updated") are not publication dates: the first is returned apart;
+    dates after other cues ("registriert", "member since", "bis zum") are skipped.
     """
     page = _Page(html, headline)
     spots: list[DatedSpot] = []
@@ -249,11 +272,12 @@ def scan_dates(
         own = " ".join(h for _, h in _OPEN_TAG_HINT.findall(m.group(0)))
         if "pubdate" in m.group(1).lower():
             own += " published"
-        score = page.score(m.start(), page.text_before(m.start()), own)
+        score = page.score(m.start(), page.text_before(m.start()), own, is_time=True)
         if score is None:
             modified = modified or value
             continue
-        spots.append(DatedSpot(value, score + 2, m.start(), "time"))
+        near = page.near_headline(m.start()) == 2
+        spots.append(DatedSpot(value, score, m.start(), "time", near))
     done: set[int] = set()
     for n, m in enumerate(_ANCHOR.finditer(html)):
         if n >= _MAX_ANCHORS:
@@ -275,7 +299,8 @@ def scan_dates(
             if score is None:
                 modified = modified or value
                 continue
-            spots.append(DatedSpot(value, score, start, "text"))
+            near = page.near_headline(start) == 2
+            spots.append(DatedSpot(value, score, start, "text", near))
     return spots, modified
 
 
