@@ -6,9 +6,10 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,18 +30,56 @@ def resolve_db_url(url: str | None = None) -> str:
     return url or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_read_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    # a read-only connection cannot switch the journal mode, so only writers set it
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+    _sqlite_read_pragmas(dbapi_connection, record)
+
+
+def _is_read_only_sqlite(parsed: URL) -> bool:
+    return parsed.query.get("uri") == "true" and parsed.query.get("mode") == "ro"
+
+
+def read_only_url(url: str | None = None) -> str:
+    """The URL of the archive at ``url`` (see :func:`resolve_db_url`), opened read-only.
+
+    A SQLite file becomes ``sqlite:///file:/absolute/path?mode=ro&uri=true``: every write
+    through it fails. Other URLs come back resolved but unchanged.
+
+    Raises:
+        BadDatabaseURL: the URL is malformed.
+    """
+    resolved = resolve_db_url(url)
+    try:
+        parsed = make_url(resolved)
+    except ArgumentError as exc:
+        raise BadDatabaseURL(
+            f"{resolved!r} is not a database URL; use e.g. sqlite:///archive.db"
+        ) from exc
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return resolved
+    if parsed.database == ":memory:" or _is_read_only_sqlite(parsed):
+        return resolved
+    path = quote(str(Path(parsed.database).resolve()), safe="/")
+    read_only = parsed.set(database=f"file:{path}", query={"mode": "ro", "uri": "true"})
+    return read_only.render_as_string(hide_password=False)
+
+
 def _check_sqlite_path(database: str | None, *, create: bool) -> None:
     if not database or database == ":memory:":
         return
+    if database.startswith("file:"):
+        database = unquote(database.removeprefix("file:"))
     path = Path(database)
     if not create and not path.exists():
         raise DatabaseError(f"There is no archive at {database}; crawl into it first.")
@@ -67,6 +106,8 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
         raise BadDatabaseURL(
             f"{resolved!r} is not a database URL; use e.g. sqlite:///archive.db"
         ) from exc
+    read_only = parsed.get_backend_name() == "sqlite" and _is_read_only_sqlite(parsed)
+    create = create and not read_only
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_path(parsed.database, create=create)
     try:
@@ -77,7 +118,7 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
             "is not supported or its driver is not installed."
         ) from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_pragmas if read_only else _sqlite_pragmas)
     try:
         with engine.begin() as connection:
             if create:
