@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.exceptions import ArticleNotFound
-from archive.urls import normalize_url
+from archive.urls import normalize_url, site_of
 from db import models
 
 
@@ -45,3 +45,16 @@ def latest_articles(session: Session, *, limit: int = 50) -> list[models.Article
 def count_articles(session: Session) -> int:
     """How many articles the archive holds."""
     return int(session.scalar(select(func.count()).select_from(models.Article)) or 0)
+
+
+def source_condition(source: str) -> ColumnElement[bool]:
+    """A condition on ``Source`` matching ``source``: a domain (any port) or a source name.
+
+    Join ``models.Source`` into the statement it is used in.
+    """
+    wanted = site_of(source if "//" in source else f"//{source}")
+    return or_(
+        models.Source.domain == wanted,
+        models.Source.domain.startswith(wanted + ":", autoescape=True),
+        func.lower(models.Source.name) == source.lower(),
+    )

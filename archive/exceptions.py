@@ -5,7 +5,9 @@ Hierarchy::
     ArchiveError                  anything this package raises on purpose
     ├── ExtractionError           a page could not be turned into an Article
     ├── QueryError                a search query or filter is malformed
-    └── ArticleNotFound           no article has the id or URL asked for
+    ├── ArticleNotFound           no article has the id or URL asked for
+    ├── VersionNotFound           an article has no version with the number asked for
+    └── ExportError               an export file cannot be written
 
     db.DatabaseError              the database cannot be opened or used (re-exported)
 
@@ -33,4 +35,28 @@ class ArticleNotFound(ArchiveError):
     """No article in the archive has the id or URL asked for."""
 
 
-__all__ = ["ArchiveError", "ArticleNotFound", "DatabaseError", "ExtractionError", "QueryError"]
+class VersionNotFound(ArchiveError):
+    """An article has no version with the number asked for."""
+
+
+class ExportError(ArchiveError):
+    """An export file (e.g. a WARC file) cannot be written where asked."""
+
+
+class SourcesError(ArchiveError):
+    """A sources file cannot be read, or names a source, key or value that is invalid."""
+
+
+class SourceLocked(ArchiveError):
+    """A crawl of the source is already running (in this or another process)."""
+
+
+__all__ = [
+    "ArchiveError",
+    "ArticleNotFound",
+    "DatabaseError",
+    "ExportError",
+    "ExtractionError",
+    "QueryError",
+    "VersionNotFound",
+]

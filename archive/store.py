@@ -55,7 +55,12 @@ def get_or_create_source(session: Session, domain: str, name: str | None) -> mod
     return source
 
 
-def _apply(record: models.Article, article: Article) -> None:
+def apply_article(record: models.Article, article: Article) -> None:
+    """Copy ``article``'s title, text and metadata onto ``record``, as this extractor's reading.
+
+    Sets ``extractor_version`` to the current one; leaves identity, dates seen and
+    ``content_hash`` to the caller.
+    """
     record.title = article.title
     record.authors = list(article.authors)
     record.published = article.published
@@ -103,7 +108,7 @@ def store_article(
             last_seen=page.fetched_at,
             changed_at=page.fetched_at,
         )
-        _apply(record, article)
+        apply_article(record, article)
         session.add(record)
         session.flush()
         raw = _raw_page(page, crawl_id)
@@ -129,7 +134,7 @@ def store_article(
             fetched_at=record.changed_at,
         )
     )
-    _apply(record, article)
+    apply_article(record, article)
     record.content_hash = digest
     record.changed_at = page.fetched_at
     raw = _raw_page(page, crawl_id)
