@@ -7,7 +7,9 @@ Hierarchy::
     ├── QueryError                a search query or filter is malformed
     ├── ArticleNotFound           no article has the id or URL asked for
     ├── VersionNotFound           an article has no version with the number asked for
-    └── ExportError               an export file cannot be written
+    ├── ExportError               an export file cannot be written
+    ├── SourcesError              a sources file is missing, malformed or invalid
+    └── SourceLocked              another process is crawling the same source
 
     db.DatabaseError              the database cannot be opened or used (re-exported)
 
@@ -58,5 +60,7 @@ __all__ = [
     "ExportError",
     "ExtractionError",
     "QueryError",
+    "SourceLocked",
+    "SourcesError",
     "VersionNotFound",
 ]
