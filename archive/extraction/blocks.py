@@ -6,8 +6,8 @@ range of blocks inside it, its text and link-text sizes, so that choosing the ar
 container is arithmetic on nodes, and emitting its text is slicing the block list.
 
 The walk is iterative (pages nest tens of thousands of elements deep) and skips the
-subtrees that are never text: furniture tags, hidden elements and, when asked, elements
-whose class or id name furniture (see :mod:`archive.extraction.hints`).
+subtrees that are never text (buttons, media, hidden elements); the elements that look
+like furniture by their tag, class or id are marked (see :mod:`archive.extraction.hints`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bs4 import NavigableString, Tag
 
-from archive.extraction.hints import BLOCK_TAGS, SKIP_TAGS, is_furniture, is_hidden
+from archive.extraction.hints import BLOCK_TAGS, SKIP_TAGS, furniture_level, is_hidden
 
 _EXIT_NODE = 1
 _EXIT_LINK = 2
@@ -24,7 +24,7 @@ _EXIT_LINK = 2
 
 @dataclass(slots=True)
 class Node:
-    """A block-level element of the page, with what the scoring needs to know of it."""
+    """A block-level or furniture element of the page, with what scoring needs of it."""
 
     tag: Tag
     #: index of the enclosing node, -1 for the root
@@ -32,11 +32,20 @@ class Node:
     #: blocks ``first_block`` to ``end_block - 1`` lie inside this element
     first_block: int
     end_block: int = 0
+    #: furniture level of the element itself (see :func:`hints.furniture_level`)
+    flag: int = 0
+    #: index of the nearest enclosing node with a furniture level, -1 when none
+    flag_parent: int = -1
     #: characters of text (whitespace included) and of link text in the subtree
     chars: int = 0
     link_chars: int = 0
-    #: content score gathered from the paragraphs below
+    #: content score gathered from the paragraphs below, decreasing with their distance
     score: float = 0.0
+    #: sum of the paragraph scores of the blocks in the subtree, and their number
+    good: float = 0.0
+    paragraphs: int = 0
+    #: number of blocks in the subtree that are a link of several words (teaser links)
+    teasers: int = 0
 
     @property
     def link_density(self) -> float:
@@ -54,6 +63,8 @@ class Block:
     link_chars: int
     #: the node whose element directly holds the text
     node: int
+    #: the nearest node with a furniture level holding the block, -1 when none
+    flag_node: int = -1
 
     @property
     def link_density(self) -> float:
@@ -69,11 +80,13 @@ class Page:
     blocks: list[Block]
 
 
-def walk(root: Tag, *, use_hints: bool = True) -> Page:
+def walk(root: Tag) -> Page:
     """Split ``root``'s text into blocks and index its block-level elements.
 
-    Furniture tags and hidden elements are always skipped; elements whose class, id or
-    role name furniture are skipped when ``use_hints`` is true.
+    Never-text tags and hidden elements are skipped. Elements that
+    :func:`~archive.extraction.hints.furniture_level` marks (even inline ones) become
+    nodes of their own, bounding blocks, and every block records the nearest of them
+    that holds it; whether they are really furniture is decided later.
     """
     nodes: list[Node] = [Node(root, -1, 0)]
     blocks: list[Block] = []
@@ -81,6 +94,7 @@ def walk(root: Tag, *, use_hints: bool = True) -> Page:
     raw = 0
     linked = 0
     current = 0
+    flagged = -1
     link_depth = 0
 
     def flush() -> None:
@@ -88,10 +102,7 @@ def walk(root: Tag, *, use_hints: bool = True) -> Page:
         if parts:
             text = " ".join("".join(parts).split())
             if text:
-                blocks.append(Block(text, raw, linked, current))
-                node = nodes[current]
-                node.chars += raw
-                node.link_chars += linked
+                blocks.append(Block(text, raw, linked, current, flagged))
             parts.clear()
             raw = linked = 0
 
@@ -102,10 +113,9 @@ def walk(root: Tag, *, use_hints: bool = True) -> Page:
             flush()
             node = nodes[current]
             node.end_block = len(blocks)
+            if node.flag:
+                flagged = node.flag_parent
             current = node.parent
-            parent = nodes[current]
-            parent.chars += node.chars
-            parent.link_chars += node.link_chars
             continue
         if kind == _EXIT_LINK:
             link_depth -= 1
@@ -119,16 +129,19 @@ def walk(root: Tag, *, use_hints: bool = True) -> Page:
         if not isinstance(item, Tag):
             continue  # comments, doctype, CDATA, processing instructions
         name = item.name
-        if name in SKIP_TAGS or is_hidden(item) or (use_hints and is_furniture(item)):
+        if name in SKIP_TAGS or is_hidden(item):
             continue
-        if name in BLOCK_TAGS:
+        level = furniture_level(item)
+        if level or name in BLOCK_TAGS:
             flush()
             if name == "br" or name == "hr":
                 continue
-            nodes.append(Node(item, current, len(blocks)))
+            nodes.append(Node(item, current, len(blocks), flag=level, flag_parent=flagged))
             current = len(nodes) - 1
+            if level:
+                flagged = current
             stack.append((None, _EXIT_NODE))
-        elif name == "a":
+        if name == "a":
             link_depth += 1
             stack.append((None, _EXIT_LINK))
         stack.extend((c, 0) for c in reversed(item.contents))

@@ -2,11 +2,9 @@
 
 1. :func:`~archive.extraction.blocks.walk` splits the page into text blocks, skipping
    furniture (navigation, share bars, comments, ads, related lists, hidden elements...).
-2. Every block that reads like a paragraph -- long enough, few links, with sentence
-   punctuation -- adds a score to the element holding it and, decreasingly, to the two
-   elements above. Elements whose class/id/itemprop say "article body" get a bonus; the
-   score is discounted by the element's link density. The best element is the article's
-   container; its siblings that score well or hold plain paragraphs join it.
+2. :func:`~archive.extraction.select.choose` scores the elements by the paragraphs they
+   hold and picks the article's container, widened to the sibling containers that
+   continue the article.
 3. The container's blocks are emitted in order, dropping link lists, interface labels
    ("Advertisement", "Scroll to Top"), promotions ("READ ALSO: ..."), teasers that repeat
    the headline ("...see more"), the headline itself, and repeated blocks.
@@ -19,23 +17,19 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
-from archive.extraction.blocks import Block, Node, Page, walk
+from archive.extraction.blocks import Block, Page, walk
 from archive.extraction.hints import (
     HEADING_TAGS,
-    PARAGRAPH_TAGS,
     PROMO,
     TEASER_TAIL,
     UI_LABEL,
-    content_weight,
 )
+from archive.extraction.select import block_score, choose
 
-#: Share of the ancestors' score given to each level above a paragraph's container.
-_LEVEL_SHARE = (1.0, 0.5, 0.25)
-_MIN_PARAGRAPH = 25
-_PUNCTUATION = re.compile(r"[,.;:!?،؛。，、；：！？]")
 _WORD = re.compile(r"\w+")
-#: Below this many characters of text, the page is walked again without class/id hints.
-_MIN_TEXT = 200
+#: Blocks this long are kept once only (short ones, like table cells or "Step 1"
+#: headings, may rightly repeat).
+_MIN_REPEATED = 100
 
 
 @dataclass(slots=True)
@@ -47,95 +41,6 @@ class Body:
     blocks: int
     #: share of the chosen container's characters that sit inside links (0..1)
     link_density: float
-
-
-def _block_score(block: Block) -> float:
-    """How much a block reads like a paragraph of running text (0 when it does not)."""
-    length = len(block.text)
-    if length < _MIN_PARAGRAPH or block.link_density > 0.5:
-        return 0.0
-    punctuation = len(_PUNCTUATION.findall(block.text))
-    return (1.0 + min(punctuation, 20) + min(length / 100.0, 3.0)) * (1.0 - block.link_density)
-
-
-def _score_nodes(page: Page) -> None:
-    """Spread each paragraph's score over the element holding it and those above."""
-    nodes = page.nodes
-    for block in page.blocks:
-        score = _block_score(block)
-        if not score:
-            continue
-        index = block.node
-        if nodes[index].tag.name in PARAGRAPH_TAGS and nodes[index].parent >= 0:
-            index = nodes[index].parent
-        for share in _LEVEL_SHARE:
-            nodes[index].score += score * share
-            index = nodes[index].parent
-            if index < 0:
-                break
-
-
-def _final_scores(nodes: list[Node]) -> dict[int, float]:
-    """The candidates' scores: paragraph score plus markup bonus, discounted by links."""
-    scores: dict[int, float] = {}
-    for i, node in enumerate(nodes):
-        if node.score <= 0:
-            continue
-        scores[i] = (node.score + content_weight(node.tag)) * (1.0 - node.link_density)
-    return scores
-
-
-def _choose(page: Page) -> list[int]:
-    """Indices of the blocks making up the main content, in document order."""
-    nodes = page.nodes
-    _score_nodes(page)
-    scores = _final_scores(nodes)
-    if not scores:
-        return []
-    top = max(scores, key=scores.__getitem__)
-    top_score = scores[top]
-    parent = nodes[top].parent
-    if parent < 0:
-        return list(range(nodes[top].first_block, nodes[top].end_block))
-    threshold = max(10.0, 0.2 * top_score)
-    chosen: list[int] = []
-    i = nodes[parent].first_block
-    end = nodes[parent].end_block
-    # children of ``parent`` in order; blocks held directly by ``parent`` are in between
-    children = [
-        j for j in range(parent + 1, len(nodes)) if nodes[j].parent == parent
-        and nodes[j].first_block < end
-    ]
-    for j in children:
-        child = nodes[j]
-        while i < child.first_block:  # text directly inside the parent
-            if _plain_paragraph(page.blocks[i]):
-                chosen.append(i)
-            i += 1
-        if j == top or scores.get(j, 0.0) >= threshold or _sibling_paragraph(page, j):
-            chosen.extend(range(child.first_block, child.end_block))
-        i = max(i, child.end_block)
-    while i < end:
-        if _plain_paragraph(page.blocks[i]):
-            chosen.append(i)
-        i += 1
-    return chosen
-
-
-def _plain_paragraph(block: Block) -> bool:
-    """True for a block of running text with few links, worth keeping next to the article."""
-    length = len(block.text)
-    density = block.link_density
-    if length >= 80:
-        return density < 0.25
-    return density == 0 and length > 0 and block.text[-1] in ".!?…\"”'’:"
-
-
-def _sibling_paragraph(page: Page, index: int) -> bool:
-    node = page.nodes[index]
-    if node.tag.name != "p" or node.end_block - node.first_block != 1:
-        return False
-    return _plain_paragraph(page.blocks[node.first_block])
 
 
 def _key(text: str) -> str:
@@ -190,12 +95,21 @@ def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
     return text
 
 
-def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], float]:
-    """The kept blocks' texts and the link density of the chosen blocks."""
+@dataclass(slots=True)
+class _Result:
+    texts: list[str]
+    #: link density of the chosen blocks, and the paragraph score of the kept ones
+    link_density: float
+    good: float
+
+
+def _emit(page: Page, chosen: list[int], title: str | None) -> _Result:
+    """The kept blocks' texts, in order, with the chosen blocks' link density."""
     titles = _title_keys(title)
     seen: set[str] = set()
     texts: list[str] = []
     chars = linked = 0
+    good = 0.0
     for i in chosen:
         block = page.blocks[i]
         chars += block.chars
@@ -204,26 +118,25 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
         text = _clean(block.text, block, tag, titles)
         if text is None:
             continue
-        key = _key(text)
-        if key in seen:
-            continue
-        seen.add(key)
+        if len(text) >= _MIN_REPEATED:
+            key = _key(text)
+            if key in seen:
+                continue
+            seen.add(key)
         texts.append(text)
-    return texts, (linked / chars if chars else 0.0)
+        good += block_score(block)
+    return _Result(texts, linked / chars if chars else 0.0, good)
 
 
 def extract_body(soup: BeautifulSoup, *, title: str | None = None) -> Body:
-    """Find the main content of ``soup`` and return its text, blocks separated by "\\n\\n".
+    """Find the main content of ``soup`` and return its text, blocks separated by "\n\n".
 
     ``title`` is the page's headline; it is never repeated in the text. ``soup`` is not
     modified. Never raises on any parsed page, however deep or large.
     """
     root = soup.body if isinstance(soup.body, Tag) else soup
-    texts: list[str] = []
-    density = 0.0
-    for use_hints in (True, False):
-        page = walk(root, use_hints=use_hints)
-        texts, density = _emit(page, _choose(page), title)
-        if sum(map(len, texts)) >= _MIN_TEXT:
-            break
-    return Body(text="\n\n".join(texts), blocks=len(texts), link_density=density)
+    page = walk(root)
+    result = _emit(page, choose(page), title)
+    return Body(
+        text="\n\n".join(result.texts), blocks=len(result.texts), link_density=result.link_density
+    )

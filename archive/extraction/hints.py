@@ -46,9 +46,13 @@ PARAGRAPH_TAGS = _set("p pre blockquote li dd dt h2 h3 h4 h5 h6 address")
 HEADING_TAGS = _set("h1 h2 h3 h4 h5 h6")
 
 # Words in class/id marking furniture. Matched inside each class name and id, lower-cased.
-_NEGATIVE = re.compile(
-    r"comment(?!ar)|disqus|kommentar|commentaire|comentario|commenti|\brespond\b|replies"
-    r"|shar(?:e|ing)(?!holder)|social|sociable|addthis|sharethis|teilen|partage|compartir"
+# Comment sections are always furniture; strong words are seldom found on elements
+# wrapping the article, weak ones more often (a theme's "content-with-sidebar").
+_COMMENTS = re.compile(
+    r"comment(?!ar)|disqus|kommentar|commentaire|comentario|commenti|^respond$|replies"
+)
+_STRONG = re.compile(
+    r"shar(?:e|ing)(?!holder)|social|sociable|addthis|sharethis|teilen|partage|compartir"
     r"|compartilh|condividi|follow-?us"
     r"|(?:^|[-_ ])ads?(?:$|[-_ ]|\d|slot|unit|box|wrap|container|label)|advert|adsbygoogle"
     r"|adsense|(?:^|[-_ ])dfp|sponsor|werbung|anzeige|publicit[eé]|publicidad|pubblicit"
@@ -57,20 +61,22 @@ _NEGATIVE = re.compile(
     r"|news|posts|from)|also-?read|read-?also|you-?(?:may|might)|suggest|up-?next|verwandt"
     r"|similaires|relacionad|correlat|lire-?aussi|leia-?tambem|lees-?ook"
     r"|newsletter|subscri(?:be|ption)|sign-?up|opt-?in|mailing-?list"
-    r"|cookie|consent|gdpr|(?:^|[-_ ])cmp(?:$|[-_ ])"
-    r"|(?:^|[-_ ])(?:nav|navbar|menu|header|footer|masthead|topbar|toolbar)(?:$|[-_ ])"
-    r"|navigation|breadcrumb|sidebar|side-bar|widget|pagination|pager(?:$|[-_ ])|skip-?link"
-    r"|modal|popup|pop-up|overlay|lightbox|interstitial|(?:^|[-_ ])banner"
-    r"|(?:^|[-_ ])(?:tags?|meta|byline|dateline|timestamp|rating)(?:$|[-_ ])"
+    r"|cookie|consent|gdpr|(?:^|[-_ ])cmp(?:$|[-_ ])|breadcrumb"
+    r"|sr-only|screen-?reader|visually-?hidden|offscreen|tag-?(?:list|cloud)"
+    r"|author|byline|dateline|caption|credit|scroll-?(?:to-?)?top|back-?to-?top|go-?top"
+    r"|(?:^|[-_ ])to-?top|reaction|emoji|(?:^|[-_ ])vote|jump-?link"
+)
+_WEAK = re.compile(
+    r"(?:^|[-_ ])(?:nav|navbar|menu|header|footer|masthead|topbar|toolbar|tags?|meta"
+    r"|timestamp|rating)(?:$|[-_ ])|navigation|sidebar|side-bar|widget|pagination"
+    r"|pager(?:$|[-_ ])|skip-?link|modal|popup|pop-up|overlay|lightbox|interstitial"
+    r"|(?:^|[-_ ])banner|promo|teaser|login|signin|keywords"
     r"|^(?:hidden|hide|print|d-none|is-hidden|u-hidden|invisible)$"
-    r"|sr-only|screen-?reader|visually-?hidden|offscreen|tag-?(?:list|cloud)|keywords"
-    r"|author|byline|caption|credit|scroll-?(?:to-?)?top|back-?to-?top|go-?top|to-?top"
-    r"|promo|reaction|emoji|(?:^|[-_ ])vote|login|signin|teaser|jump-?link"
 )
 # Class names that describe a layout or a state, not what the element holds.
 _NEUTRAL = re.compile(
-    r"^(?:has|with|no|is|js|show|enable|disable|single|tag|category|cat|topic|section|type"
-    r"|status|format|postid|page-template)[-_]"
+    r"(?:^|[-_])(?:has|with|without|no|is|js|show|enable|disable)[-_]"
+    r"|^(?:single|tag|category|cat|topic|section|type|status|format|postid|page-template)[-_]"
 )
 # Class/id words of elements that hold the article.
 _POSITIVE = re.compile(
@@ -88,7 +94,13 @@ POSITIVE_WEIGHT = 30.0
 WEAK_POSITIVE_WEIGHT = 8.0
 ARTICLE_BODY_WEIGHT = 60.0
 
-_cache: dict[str, bool] = {}
+_cache: dict[str, int] = {}
+
+#: :func:`furniture_level` values
+NOT_FURNITURE = 0
+WEAK_FURNITURE = 1
+STRONG_FURNITURE = 2
+COMMENTS = 3
 
 
 def _names(tag: Tag) -> list[str]:
@@ -104,15 +116,20 @@ def _names(tag: Tag) -> list[str]:
     return names
 
 
-def _negative_name(name: str) -> bool:
-    hit = _cache.get(name)
-    if hit is None:
-        hit = bool(_NEGATIVE.search(name)) and not _NEUTRAL.search(name) and not (
-            _POSITIVE.search(name)
-        )
+def _name_level(name: str) -> int:
+    level = _cache.get(name)
+    if level is None:
+        level = NOT_FURNITURE
+        if not _NEUTRAL.search(name) and not _POSITIVE.search(name):
+            if _COMMENTS.search(name):
+                level = COMMENTS
+            elif _STRONG.search(name):
+                level = STRONG_FURNITURE
+            elif _WEAK.search(name):
+                level = WEAK_FURNITURE
         if len(_cache) < 50_000:
-            _cache[name] = hit
-    return hit
+            _cache[name] = level
+    return level
 
 
 def is_hidden(tag: Tag) -> bool:
@@ -129,23 +146,35 @@ def is_hidden(tag: Tag) -> bool:
     return False
 
 
-def is_furniture(tag: Tag) -> bool:
-    """True when the element is page chrome or its class, id or role says it is furniture.
+_FURNITURE_ROLES = frozenset((
+    "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu",
+    "menubar", "search", "toolbar",
+))
 
-    ``html``, ``body``, ``main`` and ``article`` elements are never furniture by their
-    names (themes put every kind of word in their classes).
+
+def furniture_level(tag: Tag) -> int:
+    """How surely the element is page furniture rather than text.
+
+    ``COMMENTS`` for comment sections, ``STRONG_FURNITURE`` for class/id words seldom
+    found on the article's wrappers (share bars, ads, related lists...),
+    ``WEAK_FURNITURE`` for chrome tags,
+    furniture roles and words that themes also put on wrappers (sidebar, header, menu...),
+    else ``NOT_FURNITURE``. ``html``, ``body``, ``main`` and ``article`` elements are
+    never furniture by their class or id.
     """
-    if tag.name in CHROME_TAGS:
-        return True
-    if tag.name in _NEVER_FLAGGED:
-        return False
-    role = tag.attrs.get("role")
-    if isinstance(role, str) and role.lower() in (
-        "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog",
-        "menu", "menubar", "search", "toolbar",
-    ):
-        return True
-    return any(_negative_name(n) for n in _names(tag))
+    name = tag.name
+    if name in CHROME_TAGS:
+        return WEAK_FURNITURE
+    if name in _NEVER_FLAGGED:
+        return NOT_FURNITURE
+    level = NOT_FURNITURE
+    for n in _names(tag):
+        level = max(level, _name_level(n))
+    if level == NOT_FURNITURE:
+        role = tag.attrs.get("role")
+        if isinstance(role, str) and role.lower() in _FURNITURE_ROLES:
+            return WEAK_FURNITURE
+    return level
 
 
 def content_weight(tag: Tag) -> float:

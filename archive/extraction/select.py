@@ -1,0 +1,175 @@
+"""Choosing which blocks of a page make up its main content.
+
+Blocks inside furniture (see :mod:`archive.extraction.hints`) do not count, unless the
+furniture-looking element holds half of the page's paragraphs: then it is a wrapper.
+
+Every block that reads like a paragraph -- long enough, few links, sentence punctuation
+-- scores; its score goes to the element holding the paragraph and, halved at each step,
+to the two elements above (the idea of Arc90's readability, with our own weights).
+A candidate's score is then raised by a content-like class/id/``itemprop`` and lowered
+by its link density.
+
+The best candidate is then widened: going up to four levels, each sibling subtree that
+holds a fair share of paragraph text, few links and few teaser links (links of several
+words, as in lists of headlines) joins it (articles
+are often cut into several containers), and so does plain paragraph text next to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archive.extraction.blocks import Block, Node, Page
+from archive.extraction.hints import COMMENTS, PARAGRAPH_TAGS, content_weight
+
+#: Share of a paragraph's score given to its container and each element above it.
+_LEVEL_SHARE = (1.0, 0.5, 0.25)
+_MIN_PARAGRAPH = 25
+_PUNCTUATION = re.compile(r"[,.;:!?،؛。，、；：！？]")
+#: How many levels above the best candidate siblings are looked for.
+_WIDEN_LEVELS = 4
+#: A sibling joins when it holds this share of the best candidate's paragraph score.
+_SIBLING_SHARE = 0.15
+_SIBLING_MIN_GOOD = 3.0
+_SIBLING_MAX_LINKS = 0.3
+#: A furniture-looking element holding this share of the page's paragraphs is a wrapper.
+_WRAPPER_SHARE = 0.5
+
+
+def block_score(block: Block) -> float:
+    """How much a block reads like a paragraph of running text (0 when it does not)."""
+    length = len(block.text)
+    if length < _MIN_PARAGRAPH or block.link_density > 0.5:
+        return 0.0
+    punctuation = len(_PUNCTUATION.findall(block.text))
+    return (1.0 + min(punctuation, 20) + min(length / 100.0, 3.0)) * (1.0 - block.link_density)
+
+
+def is_teaser_link(block: Block) -> bool:
+    """True for a block that is a link of several words, like a headline in a list."""
+    return block.link_density >= 0.75 and block.text.count(" ") >= 2
+
+
+def _unflag_wrappers(page: Page, scores: list[float]) -> None:
+    """Clear the furniture mark of elements that hold most of the page's paragraphs.
+
+    Themes name wrappers "content-with-sidebar" or "page-ad-margins"; an element holding
+    half the page's paragraph score is not furniture, unless it is a comment section.
+    """
+    nodes = page.nodes
+    totals = [0.0] * len(nodes)
+    for block, score in zip(page.blocks, scores, strict=True):
+        totals[block.node] += score
+    for i in range(len(nodes) - 1, 0, -1):
+        totals[nodes[i].parent] += totals[i]
+    limit = _WRAPPER_SHARE * totals[0]
+    for i, node in enumerate(nodes):
+        if node.flag and node.flag < COMMENTS and totals[i] > 0 and totals[i] >= limit:
+            node.flag = 0
+
+
+def _is_flagged(page: Page, block: Block) -> bool:
+    """True when a furniture element (still marked as such) holds the block."""
+    nodes = page.nodes
+    index = block.flag_node
+    while index >= 0 and not nodes[index].flag:
+        index = nodes[index].flag_parent
+    return index >= 0
+
+
+def _score(page: Page) -> list[bool]:
+    """Fill in the nodes' scores and totals from the blocks outside furniture.
+
+    Returns, for each block, whether it lies in furniture.
+    """
+    nodes = page.nodes
+    scores = [block_score(b) for b in page.blocks]
+    _unflag_wrappers(page, scores)
+    flagged = [_is_flagged(page, b) if b.flag_node >= 0 else False for b in page.blocks]
+    for block, score, skip in zip(page.blocks, scores, flagged, strict=True):
+        if skip:
+            continue
+        own = nodes[block.node]
+        own.chars += block.chars
+        own.link_chars += block.link_chars
+        if is_teaser_link(block):
+            own.teasers += 1
+        if not score:
+            continue
+        own.good += score
+        own.paragraphs += 1
+        index = block.node
+        if own.tag.name in PARAGRAPH_TAGS and own.parent >= 0:
+            index = own.parent
+        for share in _LEVEL_SHARE:
+            nodes[index].score += score * share
+            index = nodes[index].parent
+            if index < 0:
+                break
+    for node in reversed(nodes[1:]):  # pre-order: children come after their parent
+        parent = nodes[node.parent]
+        parent.good += node.good
+        parent.paragraphs += node.paragraphs
+        parent.teasers += node.teasers
+        parent.chars += node.chars
+        parent.link_chars += node.link_chars
+    return flagged
+
+
+def _candidate_score(node: Node) -> float:
+    return (node.score + content_weight(node.tag)) * (1.0 - node.link_density)
+
+
+def _plain_paragraph(block: Block) -> bool:
+    """True for a block of running text with few links, worth keeping next to the article."""
+    length = len(block.text)
+    if length >= 80:
+        return block.link_density < 0.25
+    return (
+        block.link_density == 0 and length > 0 and block.text[-1] in ".!?…\"”'’"
+    )
+
+
+def _joins(node: Node, min_good: float) -> bool:
+    """True when a sibling subtree of the article holds more of the article's text."""
+    return (
+        node.good >= min_good
+        and node.link_density < _SIBLING_MAX_LINKS
+        and node.teasers * 3 <= node.paragraphs
+    )
+
+
+def choose(page: Page) -> list[int]:
+    """Indices of the blocks making up the main content, in document order."""
+    nodes = page.nodes
+    flagged = _score(page)
+    best = -1
+    best_score = 0.0
+    for i, node in enumerate(nodes):
+        if node.score > 0 and not node.flag:
+            score = _candidate_score(node)
+            if score > best_score:
+                best, best_score = i, score
+    if best < 0:
+        return []
+    children: dict[int, list[int]] = {}
+    for i, node in enumerate(nodes):
+        if node.parent >= 0:
+            children.setdefault(node.parent, []).append(i)
+    chosen = set(range(nodes[best].first_block, nodes[best].end_block))
+    min_good = max(_SIBLING_MIN_GOOD, _SIBLING_SHARE * nodes[best].good)
+    current = best
+    for level in range(1, _WIDEN_LEVELS + 1):
+        parent = nodes[current].parent
+        if parent < 0:
+            break
+        for j in children.get(parent, ()):
+            if j != current and not nodes[j].flag and _joins(nodes[j], min_good):
+                chosen.update(range(nodes[j].first_block, nodes[j].end_block))
+        if level <= 2:
+            for i in range(nodes[parent].first_block, nodes[parent].end_block):
+                block = page.blocks[i]
+                if block.node == parent and _plain_paragraph(block):
+                    chosen.add(i)
+        current = parent
+    return [i for i in sorted(chosen) if not flagged[i]]
