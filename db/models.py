@@ -1,7 +1,9 @@
 """The archive's tables, as SQLAlchemy 2 typed models.
 
 ``Source`` 1—n ``Article`` 1—n ``ArticleVersion`` (earlier states of an edited article)
-and ``RawPage`` (the pages as fetched); ``Crawl`` 1—n ``CrawlError``.
+and ``RawPage`` (the pages as fetched); ``Crawl`` 1—n ``CrawlError``. ``UrlState`` keeps
+what the crawler knows of each URL of a source (for incremental re-crawls) and
+``CrawlLock`` the sources being crawled right now.
 """
 
 from __future__ import annotations
@@ -138,6 +140,12 @@ class Crawl(Base):
     articles_unchanged: Mapped[int] = mapped_column(default=0)
     non_articles: Mapped[int] = mapped_column(default=0)
     errors: Mapped[int] = mapped_column(default=0)
+    #: HTTP requests sent (retries and robots.txt included)
+    requests: Mapped[int] = mapped_column(default=0)
+    #: candidate URLs found in sitemaps, feeds and links (known ones included)
+    discovered: Mapped[int] = mapped_column(default=0)
+    #: the errors counted by reason, e.g. {"http_404": 2}
+    error_reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     error_records: Mapped[list[CrawlError]] = relationship(back_populates="crawl")
 
@@ -156,3 +164,44 @@ class CrawlError(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     crawl: Mapped[Crawl] = relationship(back_populates="error_records")
+
+
+class UrlState(Base):
+    """What the crawler knows of one URL of a source: what it is and when to look again.
+
+    ``kind`` is ``"article"``, ``"listing"`` (a page only used to discover links),
+    ``"alias"`` (a URL that led to an article archived under another URL: a redirect or
+    an AMP edition), ``"other"`` (neither article nor listing) or ``"error"``.
+    ``next_check`` is when a re-crawl may fetch it again; ``None`` means never.
+    """
+
+    __tablename__ = "url_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    source_name: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    first_fetched: Mapped[datetime] = mapped_column(default=utcnow)
+    last_fetched: Mapped[datetime] = mapped_column(default=utcnow)
+    #: when the article's content last changed (or the URL was first archived)
+    last_changed: Mapped[datetime | None]
+    next_check: Mapped[datetime | None] = mapped_column(index=True)
+    fail_count: Mapped[int] = mapped_column(default=0)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+
+
+class CrawlLock(Base):
+    """A running crawl of a source: one row per source, so two crawls cannot overlap."""
+
+    __tablename__ = "crawl_locks"
+
+    source_name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    #: "host/pid" of the process holding the lock
+    holder: Mapped[str] = mapped_column(String(255))
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: a lock past this time is stale (its holder died) and may be taken over
+    expires_at: Mapped[datetime]
