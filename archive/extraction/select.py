@@ -27,10 +27,13 @@ _LEVEL_SHARE = (1.0, 0.5, 0.25)
 _MIN_PARAGRAPH = 25
 _PUNCTUATION = re.compile(r"[,.;:!?،؛。，、；：！？]")
 #: How many levels above the best candidate siblings are looked for.
-_WIDEN_LEVELS = 4
-#: A sibling joins when it holds this share of the best candidate's paragraph score.
+_WIDEN_LEVELS = 6
+#: A sibling joins when it holds this share of the best candidate's paragraph score...
 _SIBLING_SHARE = 0.15
 _SIBLING_MIN_GOOD = 3.0
+#: ... and, beyond the grandparent, this share, this score and two paragraphs at least.
+_FAR_SHARE = 0.2
+_FAR_MIN_GOOD = 15.0
 _SIBLING_MAX_LINKS = 0.3
 #: A furniture-looking element holding this share of the page's paragraphs is a wrapper.
 _WRAPPER_SHARE = 0.5
@@ -87,13 +90,13 @@ def _score(page: Page) -> list[bool]:
     _unflag_wrappers(page, scores)
     flagged = [_is_flagged(page, b) if b.flag_node >= 0 else False for b in page.blocks]
     for block, score, skip in zip(page.blocks, scores, flagged, strict=True):
+        own = nodes[block.node]
+        if is_teaser_link(block):  # furniture or not: teaser lists hide in <header>s
+            own.teasers += 1
         if skip:
             continue
-        own = nodes[block.node]
         own.chars += block.chars
         own.link_chars += block.link_chars
-        if is_teaser_link(block):
-            own.teasers += 1
         if not score:
             continue
         own.good += score
@@ -130,10 +133,11 @@ def _plain_paragraph(block: Block) -> bool:
     )
 
 
-def _joins(node: Node, min_good: float) -> bool:
+def _joins(node: Node, min_good: float, min_paragraphs: int) -> bool:
     """True when a sibling subtree of the article holds more of the article's text."""
     return (
         node.good >= min_good
+        and node.paragraphs >= min_paragraphs
         and node.link_density < _SIBLING_MAX_LINKS
         and node.teasers * 3 <= node.paragraphs
     )
@@ -157,14 +161,16 @@ def choose(page: Page) -> list[int]:
         if node.parent >= 0:
             children.setdefault(node.parent, []).append(i)
     chosen = set(range(nodes[best].first_block, nodes[best].end_block))
-    min_good = max(_SIBLING_MIN_GOOD, _SIBLING_SHARE * nodes[best].good)
+    near_good = max(_SIBLING_MIN_GOOD, _SIBLING_SHARE * nodes[best].good)
+    far_good = max(_FAR_MIN_GOOD, _FAR_SHARE * nodes[best].good)
     current = best
     for level in range(1, _WIDEN_LEVELS + 1):
         parent = nodes[current].parent
         if parent < 0:
             break
+        min_good, min_paragraphs = (near_good, 1) if level <= 2 else (far_good, 2)
         for j in children.get(parent, ()):
-            if j != current and not nodes[j].flag and _joins(nodes[j], min_good):
+            if j != current and not nodes[j].flag and _joins(nodes[j], min_good, min_paragraphs):
                 chosen.update(range(nodes[j].first_block, nodes[j].end_block))
         if level <= 2:
             for i in range(nodes[parent].first_block, nodes[parent].end_block):
