@@ -30,6 +30,9 @@ _WORD = re.compile(r"\w+")
 #: Blocks this long are kept once only (short ones, like table cells or "Step 1"
 #: headings, may rightly repeat).
 _MIN_REPEATED = 100
+#: A mostly linked block is kept with this many characters of text outside links.
+_MIN_UNLINKED = 100
+_URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -71,6 +74,14 @@ def _is_headline(text: str, titles: set[str]) -> bool:
     return len(key) >= 20 and any(t.startswith(key) for t in titles)
 
 
+def _text_with_link(text: str, block: Block) -> bool:
+    """True for a mostly linked block that is still text: a web address, or a paragraph
+    led by a linked sentence."""
+    if _URL.match(text):
+        return True
+    return block.chars - block.link_chars >= _MIN_UNLINKED
+
+
 def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
     """The block's text to keep, or None when the block is boilerplate."""
     if not _WORD.search(text):
@@ -81,7 +92,7 @@ def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
         return None
     if PROMO.match(text) and (len(text) < 300 or block.link_density > 0.3):
         return None
-    if block.link_density > 0.5:
+    if block.link_density > 0.5 and not _text_with_link(text, block):
         return None
     tail = TEASER_TAIL.search(text)
     if tail is not None:
