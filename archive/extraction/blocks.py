@@ -1,7 +1,8 @@
 """One walk over the parsed page: its text as blocks, and its elements as scoring nodes.
 
 A *block* is the text between two block-level boundaries (``<p>``, ``<li>``, ``<div>``,
-``<br>``...), whitespace collapsed. A *node* is a block-level element; each keeps the
+``<br>``...), whitespace collapsed; a table row of data cells is one block, its cells
+separated by " | ". A *node* is a block-level element; each keeps the
 range of blocks inside it, its text and link-text sizes, so that choosing the article's
 container is arithmetic on nodes, and emitting its text is slicing the block list.
 
@@ -20,6 +21,7 @@ from archive.extraction.hints import BLOCK_TAGS, SKIP_TAGS, furniture_level, is_
 
 _EXIT_NODE = 1
 _EXIT_LINK = 2
+_CELL_SEPARATOR = " | "
 
 
 @dataclass(slots=True)
@@ -80,6 +82,11 @@ class Page:
     blocks: list[Block]
 
 
+def _holds_blocks(tag: Tag) -> bool:
+    """True when a table cell holds block-level elements (a layout table's cell)."""
+    return any(isinstance(c, Tag) and c.name in BLOCK_TAGS for c in tag.contents)
+
+
 def walk(root: Tag) -> Page:
     """Split ``root``'s text into blocks and index its block-level elements.
 
@@ -101,6 +108,9 @@ def walk(root: Tag) -> Page:
         nonlocal raw, linked
         if parts:
             text = " ".join("".join(parts).split())
+            if _CELL_SEPARATOR in text:
+                cells = (c.strip() for c in text.split(_CELL_SEPARATOR.strip()))
+                text = _CELL_SEPARATOR.join(c for c in cells if c)
             if text:
                 blocks.append(Block(text, raw, linked, current, flagged))
             parts.clear()
@@ -132,7 +142,10 @@ def walk(root: Tag) -> Page:
         if name in SKIP_TAGS or is_hidden(item):
             continue
         level = furniture_level(item)
-        if level or name in BLOCK_TAGS:
+        if (name == "td" or name == "th") and not _holds_blocks(item):
+            if parts:  # a data cell: one row of a table is one block
+                parts.append(_CELL_SEPARATOR)
+        elif level or name in BLOCK_TAGS:
             flush()
             if name == "br" or name == "hr":
                 continue
