@@ -181,17 +181,18 @@ def find_dates(
     """
     found = FoundDates()
     meta_published = _meta_dates(scan, PUBLISHED_META)
-    micro_published, micro_modified = microdata_dates(html)
-    found.modified = (
-        _json_ld_date(article, "dateModified")
-        or next((v for v, _ in _meta_dates(scan, MODIFIED_META)), None)
-        or micro_modified
+    found.modified = _json_ld_date(article, "dateModified") or next(
+        (v for v, _ in _meta_dates(scan, MODIFIED_META)), None
     )
     structured: list[tuple[str, datetime | None, str | None]] = [
         ("json-ld", _json_ld_date(article, "datePublished", "dateCreated", "uploadDate"), None),
         ("meta", *(meta_published[0] if meta_published else (None, None))),
-        ("microdata", micro_published, None),
     ]
+    micro_published = None
+    if not any(value for _, value, _ in structured) or found.modified is None:
+        micro_published, micro_modified = microdata_dates(html)
+        structured.append(("microdata", micro_published, None))
+        found.modified = found.modified or micro_modified
     url_day = url_date(url)
     url_ym = url_month(url) if url_day is None else None
     spots = None
@@ -200,7 +201,7 @@ def find_dates(
             continue
         if raw is not None and _swapped(value, raw) is not None:
             # An ambiguous numeric date: the reading that the page's text shows wins.
-            spots, text_modified = scan_dates(html, headline, prefer_dmy)
+            spots, _ = scan_dates(html, headline, prefer_dmy)
             days = {s.value.date() for s in spots}
             other = _swapped(value, raw)
             if other is not None and other.date() in days and value.date() not in days:
@@ -217,7 +218,7 @@ def find_dates(
     if found.published is not None and found.source != "url":
         # The date shown with the headline wins over metadata that disagrees with it.
         if spots is None:
-            spots, text_modified = scan_dates(html, headline, prefer_dmy)
+            spots, _ = scan_dates(html, headline, prefer_dmy, near_headline_only=True)
         shown = [s for s in spots if s.near_headline and s.score >= _SHOWN_SCORE and (
             url_ym is None or (s.value.year, s.value.month) == url_ym)]
         shown_days = {s.value.date() for s in spots if s.near_headline}
@@ -226,9 +227,8 @@ def find_dates(
             if best is not None:
                 found.published, found.source = best.value, best.kind
     if found.published is None:
-        if spots is None:
-            spots, text_modified = scan_dates(html, headline, prefer_dmy)
-            found.modified = found.modified or text_modified
+        spots, text_modified = scan_dates(html, headline, prefer_dmy)
+        found.modified = found.modified or text_modified
         best = best_spot(
             [s for s in spots if url_ym is None or (s.value.year, s.value.month) == url_ym]
         )

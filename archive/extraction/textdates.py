@@ -16,16 +16,17 @@ from datetime import datetime
 
 from archive.extraction.dates import find_text_dates, parse_date
 
-#: Where a date may be written: a plausible year, or a d.m.yy date.
-_ANCHOR = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)|(?<![\d.])\d{1,2}\.\d{1,2}\.\d\d(?![\d.])")
+#: Where a date may be written: a plausible year, or a ".m.yy" ending. Loose on purpose
+#: (a pattern starting with a literal is scanned fast); the text around is checked after.
+_ANCHOR_YEAR = re.compile(r"(?:199|20[0-9])[0-9]")
+_ANCHOR_SHORT = re.compile(r"\.[01]?[0-9]\.[0-9][0-9]")
 _OPAQUE_START = re.compile(r"<!--|<(script|style|noscript|template|svg|textarea|select)\b", re.I)
 _CHROME = re.compile(r"<(/?)(footer|nav|aside)\b", re.I)
-_COMMENTS = re.compile(
-    r"<[a-z][^>]*\b(?:id|class)\s*=\s*[\"']?(?:[^\"'>]*\s)?(?:comments?|commentlist|comment-list|"
-    r"comments-area|respond|disqus_thread|kommentare)(?:[\s\"'>])",
-    re.I,
-)
-_HEADING = re.compile(r"<(h[1-3])\b[^>]*>(.*?)</\1\s*>", re.I | re.S)
+_COMMENTS = re.compile(r"comments|commentlist|comment-list|respond|disqus_thread|kommentare")
+_HEADING_START = re.compile(r"<[hH]([1-3])[\s>]")
+_HEADING_END = re.compile(r"</[hH][1-3]\s*>")
+_CLASS_ATTR = re.compile(r"\bclass\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+_ID_ATTR = re.compile(r"\bid\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _OPEN_TAG_HINT = re.compile(
     r"<([a-z][a-z0-9]*)\b[^>]*?\b(?:class|id|itemprop)\s*=\s*[\"']?([^\"'>]*)", re.I
@@ -36,15 +37,10 @@ _DATE_ATTRS = re.compile(
     r"([^\s>]+))", re.I,
 )
 _ITEMPROP = re.compile(
-    r"<[a-z][^>]*\bitemprop\s*=\s*[\"']?(datePublished|dateCreated|dateModified)\b[^>]*>"
-    r"([^<]{0,100})",
-    re.I,
+    r"itemprop\s*=\s*[\"']?(datePublished|dateCreated|dateModified)(?![\w-])"
 )
-_HATOM = re.compile(
-    r"<(?:abbr|span|time)\b[^>]*\bclass\s*=\s*[\"']?(?:[^\"'>]*\s)?(published|updated|"
-    r"dtstart|dt-published|dt-updated)(?:[\s\"'>])[^>]*>([^<]{0,100})",
-    re.I,
-)
+_HATOM = re.compile(r"class=[\"']?(?:[^\"'>]* )?(?:dt-)?(published|updated)[ \"'>]")
+_HATOM_CLASSES = frozenset({"published", "updated", "dt-published", "dt-updated"})
 _PUB_CUE = re.compile(
     r"(?:veröffentlicht|publiziert|erschienen|erstellt|eingestellt|gepostet|datum|"
     r"published|posted|written|created|dated|date|"
@@ -78,6 +74,9 @@ _BAD_HINT = re.compile(
 )
 _MODIFIED_HINT = re.compile(r"updat|modif|aktualis|edited|revis", re.I)
 _MAX_ANCHORS = 3000
+#: How far around the headline (in characters) its own date is looked for.
+_WINDOW_BEFORE = 6000
+_WINDOW_AFTER = 12000
 _NEAR_HEADLINE = 30
 
 
@@ -86,7 +85,8 @@ class DatedSpot:
     """One date found in the page, with its score and offset."""
 
     value: datetime
-    score: int
+    #: ``None`` when the date is not a publication date (after "updated"...)
+    score: int | None
     offset: int
     kind: str  # "time" or "text"
     #: within a few elements of the headline
@@ -143,24 +143,41 @@ class _Page:
         self.html = html
         self.opaque = _opaque_spans(html)
         self.opaque_starts = [s for s, _ in self.opaque]
-        self.chrome = _chrome_spans(html)
-        self.chrome_starts = [s for s, _ in self.chrome]
-        m = _COMMENTS.search(html)
-        self.comments_from = m.start() if m else len(html)
+        self._chrome: list[tuple[int, int]] | None = None
+        self._chrome_starts: list[int] = []
+        self._comments_from: int | None = None
         self.headline_at = self._headline(headline)
+        #: days written in the headline itself (an event's date, not the article's)
+        self.headline_days = {v.date() for _, v in find_text_dates(headline or "")}
+
+    def _comments_start(self) -> int:
+        """Offset of the first element whose id or class names the comments section."""
+        html = self.html
+        for m in _COMMENTS.finditer(html):
+            element = _element_at(html, m.start())
+            if element is None or self.hidden(m.start()):
+                continue
+            tokens = _attr_tokens(element[0], _ID_ATTR) | _attr_tokens(element[0], _CLASS_ATTR)
+            if m.group(0) in tokens:
+                return m.start()
+        return len(html)
 
     def _headline(self, headline: str | None) -> int:
         """Offset of the heading holding the article's title; else of the first ``h1``."""
         first_h1 = -1
         wanted = re.sub(r"\W+", "", (headline or "").lower())
-        for n, m in enumerate(_HEADING.finditer(self.html)):
-            if n > 200:
+        for n, m in enumerate(_HEADING_START.finditer(self.html)):
+            if n > 300:
                 break
             if self.hidden(m.start()):
                 continue
-            if first_h1 < 0 and m.group(1).lower() == "h1":
+            end = _HEADING_END.search(self.html, m.end(), m.end() + 3000)
+            if end is None:
+                continue
+            if first_h1 < 0 and m.group(1) == "1":
                 first_h1 = m.start()
-            text = re.sub(r"\W+", "", html_lib.unescape(_TAG.sub("", m.group(2))).lower())
+            inner = self.html[m.end():end.start()]
+            text = re.sub(r"\W+", "", html_lib.unescape(_TAG.sub("", inner)).lower())
             if len(wanted) >= 10 and len(text) >= 10 and (wanted in text or text in wanted):
                 return m.start()
         return first_h1
@@ -168,8 +185,19 @@ class _Page:
     def hidden(self, pos: int) -> bool:
         return _inside(self.opaque, self.opaque_starts, pos)
 
-    def in_tag(self, pos: int) -> bool:
-        return self.html.rfind("<", 0, pos) > self.html.rfind(">", 0, pos)
+    def visible(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The stretches of ``html[lo:hi]`` outside scripts, styles and comments."""
+        regions: list[tuple[int, int]] = []
+        pos = lo
+        for start, end in self.opaque[max(0, bisect_right(self.opaque_starts, lo) - 1):]:
+            if start >= hi:
+                break
+            if start > pos:
+                regions.append((pos, start))
+            pos = max(pos, end)
+        if pos < hi:
+            regions.append((pos, min(hi, len(self.html))))
+        return regions
 
     def near_headline(self, pos: int) -> int:
         """2 within a few elements of the headline, 1 a little further below it, else 0."""
@@ -201,9 +229,14 @@ class _Page:
             score += 2
         if _BAD_HINT.search(hints):
             score -= 3
-        if _inside(self.chrome, self.chrome_starts, pos):
+        if self._chrome is None:
+            self._chrome = _chrome_spans(self.html)
+            self._chrome_starts = [s for s, _ in self._chrome]
+        if _inside(self._chrome, self._chrome_starts, pos):
             score -= 2
-        if pos >= self.comments_from:
+        if self._comments_from is None:
+            self._comments_from = self._comments_start()
+        if pos >= self._comments_from:
             score -= 3
         return score + self.near_headline(pos)
 
@@ -222,24 +255,52 @@ def _attr_date(attrs: str) -> datetime | None:
     return None
 
 
+def _attr_tokens(tag: str, pattern: re.Pattern[str]) -> set[str]:
+    """The space-separated values of one attribute of a start tag, lower-cased."""
+    m = pattern.search(tag)
+    if m is None:
+        return set()
+    return set((m.group(1) or m.group(2) or m.group(3) or "").lower().split())
+
+
+def _element_at(html: str, pos: int) -> tuple[str, str] | None:
+    """The start tag around offset ``pos`` (inside it) and the text right after it."""
+    lt = html.rfind("<", max(0, pos - 2000), pos)
+    gt = html.find(">", pos)
+    if lt < 0 or gt < 0 or html.find(">", lt, pos) >= 0:
+        return None
+    text_end = html.find("<", gt)
+    return html[lt:gt + 1], html[gt + 1:text_end if text_end >= 0 else gt + 101][:100]
+
+
 def microdata_dates(html: str) -> tuple[datetime | None, datetime | None]:
     """``itemprop="datePublished"`` / ``dateModified`` and hAtom ``published`` /
     ``updated`` elements, wherever they are in the page."""
     published = modified = None
-    for m in _ITEMPROP.finditer(html):
-        value = _attr_date(m.group(0)) or parse_date(html_lib.unescape(m.group(2)))
+    for n, m in enumerate(_ITEMPROP.finditer(html)):
+        element = _element_at(html, m.start())
+        if n > 50 or element is None:
+            continue
+        tag, text = element
+        value = _attr_date(tag) or parse_date(html_lib.unescape(text))
         if value is None:
             continue
-        if m.group(1).lower() == "datemodified":
+        if m.group(1) == "dateModified":
             modified = modified or value
         elif published is None:
             published = value
     if published is None:
-        for m in _HATOM.finditer(html):
-            value = _attr_date(m.group(0)) or parse_date(html_lib.unescape(m.group(2)))
+        for n, m in enumerate(_HATOM.finditer(html)):
+            element = _element_at(html, m.start())
+            if n > 200 or element is None:
+                continue
+            tag, text = element
+            if not _attr_tokens(tag, _CLASS_ATTR) & _HATOM_CLASSES:
+                continue
+            value = _attr_date(tag) or parse_date(html_lib.unescape(text))
             if value is None:
                 continue
-            if "updated" in m.group(1).lower():
+            if m.group(1) == "updated":
                 modified = modified or value
             elif published is None:
                 published = value
@@ -247,7 +308,8 @@ def microdata_dates(html: str) -> tuple[datetime | None, datetime | None]:
 
 
 def scan_dates(
-    html: str, headline: str | None = None, prefer_dmy: bool = True
+    html: str, headline: str | None = None, prefer_dmy: bool = True,
+    near_headline_only: bool = False,
 ) -> tuple[list[DatedSpot], datetime | None]:
     """Score every ``<time>`` element and every date in the visible text.
 
@@ -259,13 +321,35 @@ def scan_dates(
     ``nav`` or ``aside`` -2, in the comments -3. Dates after a modification cue
     ("aktualisiert", "updated") are not publication dates: the first is returned apart;
     dates after other cues ("registriert", "member since", "bis zum") are skipped.
+
+    With ``near_headline_only``, only the surroundings of the headline are looked at
+    (cheap); nothing is found then when no headline is.
     """
     page = _Page(html, headline)
     spots: list[DatedSpot] = []
     modified: datetime | None = None
-    for m in _TIME_TAG.finditer(html):
-        if page.hidden(m.start()):
-            continue
+    if near_headline_only:
+        if page.headline_at < 0:
+            return spots, None
+        regions = page.visible(
+            max(0, page.headline_at - _WINDOW_BEFORE), page.headline_at + _WINDOW_AFTER
+        )
+    else:
+        regions = page.visible(0, len(html))
+    for lo, hi in regions:
+        _scan_region(page, lo, hi, prefer_dmy, spots)
+    for spot in spots:
+        if spot.score is None:
+            modified = modified or spot.value
+    return [s for s in spots if s.score is not None], modified
+
+
+def _scan_region(
+    page: _Page, lo: int, hi: int, prefer_dmy: bool, spots: list[DatedSpot]
+) -> None:
+    """Add the dated spots of ``html[lo:hi]`` (a stretch without scripts) to ``spots``."""
+    html = page.html
+    for m in _TIME_TAG.finditer(html, lo, hi):
         value = _attr_date(m.group(1)) or parse_date(html_lib.unescape(m.group(2)))
         if value is None:
             continue
@@ -273,43 +357,42 @@ def scan_dates(
         if "pubdate" in m.group(1).lower():
             own += " published"
         score = page.score(m.start(), page.text_before(m.start()), own, is_time=True)
-        if score is None:
-            modified = modified or value
-            continue
         near = page.near_headline(m.start()) == 2
         spots.append(DatedSpot(value, score, m.start(), "time", near))
     done: set[int] = set()
-    for n, m in enumerate(_ANCHOR.finditer(html)):
-        if n >= _MAX_ANCHORS:
-            break
-        pos = m.start()
-        start = html.rfind(">", 0, pos) + 1
-        if start in done or page.in_tag(pos) or page.hidden(pos):
-            continue
+    anchors = [m.start() for m in _ANCHOR_YEAR.finditer(html, lo, hi)]
+    anchors += [m.start() for m in _ANCHOR_SHORT.finditer(html, lo, hi)]
+    if len(anchors) > _MAX_ANCHORS:
+        anchors = sorted(anchors)[:_MAX_ANCHORS]
+    for pos in anchors:
+        gt = html.rfind(">", max(lo - 1, pos - 1000), pos)
+        start = gt + 1
+        if gt < 0 or start in done or html.find("<", start, pos) >= 0:
+            continue  # inside a tag, or in a very long text
         done.add(start)
-        end = html.find("<", pos)
-        segment = html[start:end if end >= 0 else len(html)]
-        if len(segment) > 1000:
+        end = html.find("<", pos, pos + 1000)
+        if end < 0:
             continue
+        segment = html[start:end]
         if "&" in segment:
             segment = html_lib.unescape(segment)
         for offset, value in find_text_dates(segment, prefer_dmy):
             before = page.text_before(start) + " " + segment[:offset]
             score = page.score(start, before.rstrip())
-            if score is None:
-                modified = modified or value
-                continue
+            if score is not None and value.date() in page.headline_days:
+                score -= 3
             near = page.near_headline(start) == 2
             spots.append(DatedSpot(value, score, start, "text", near))
-    return spots, modified
 
 
 def best_spot(spots: list[DatedSpot]) -> DatedSpot | None:
-    """The highest-scoring date; the earliest in the page among equals."""
+    """The highest-scoring date; among equals a ``<time>``, then the earliest."""
     best: DatedSpot | None = None
     for spot in spots:
-        if best is None or spot.score > best.score or (
-            spot.score == best.score and spot.offset < best.offset
-        ):
+        if best is None or _rank(spot) > _rank(best):
             best = spot
     return best
+
+
+def _rank(spot: DatedSpot) -> tuple[int, int, int]:
+    return (spot.score or 0, spot.kind == "time", -spot.offset)
