@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.exceptions import ArticleNotFound
+from archive.results import ArticleView, VersionView
 from archive.urls import normalize_url, site_of
 from db import models
 
@@ -57,4 +58,41 @@ def source_condition(source: str) -> ColumnElement[bool]:
         models.Source.domain == wanted,
         models.Source.domain.startswith(wanted + ":", autoescape=True),
         func.lower(models.Source.name) == source.lower(),
+    )
+
+
+def article_view(session: Session, ref: str | int) -> ArticleView:
+    """The article whose id or URL is ``ref``, with its source, text and earlier versions.
+
+    Raises:
+        ArticleNotFound: no article has that id or URL.
+    """
+    article = find_article(session, ref)
+    return ArticleView(
+        id=article.id,
+        url=article.url,
+        source=article.source.domain,
+        source_name=article.source.name,
+        title=article.title,
+        authors=list(article.authors or []),
+        published=article.published,
+        modified=article.modified,
+        date_source=article.date_source,
+        language=article.language,
+        site_name=article.site_name,
+        description=article.description,
+        image=article.image,
+        tags=list(article.tags or []),
+        first_seen=article.first_seen,
+        last_seen=article.last_seen,
+        changed_at=article.changed_at,
+        extractor_version=article.extractor_version,
+        content_hash=article.content_hash,
+        extra=dict(article.extra or {}),
+        text=article.text,
+        versions=[
+            VersionView(number=v.number, title=v.title, text=v.text, fetched_at=v.fetched_at,
+                        extractor_version=v.extractor_version)
+            for v in article.versions
+        ],
     )

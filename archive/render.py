@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
-from dataclasses import asdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -13,10 +12,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from archive.search import SearchHit
+from archive.results import SearchHit
 from db import models
 
-HIT_FIELDS = ["id", "published", "source", "title", "url", "authors", "language", "snippet"]
+HIT_FIELDS = ["id", "published", "source", "source_name", "title", "url", "authors", "language",
+              "snippet"]
 
 
 def _iso(value: datetime | None) -> str:
@@ -29,12 +29,10 @@ def _day(value: datetime | None) -> str:
 
 def hit_row(hit: SearchHit) -> dict[str, Any]:
     """A search hit as plain JSON-ready values."""
-    row = asdict(hit)
-    row["published"] = _iso(hit.published) or None
-    return row
+    return hit.to_dict()
 
 
-def write_hits(hits: list[SearchHit], fmt: str, out: TextIO, console: Console) -> None:
+def write_hits(hits: Sequence[SearchHit], fmt: str, out: TextIO, console: Console) -> None:
     """Write ``hits`` as a ``table`` (to ``console``), ``json``, ``jsonl`` or ``csv``."""
     if fmt == "json":
         json.dump([hit_row(h) for h in hits], out, ensure_ascii=False, indent=2)
@@ -43,7 +41,7 @@ def write_hits(hits: list[SearchHit], fmt: str, out: TextIO, console: Console) -
         for hit in hits:
             out.write(json.dumps(hit_row(hit), ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=HIT_FIELDS)
+        writer = csv.DictWriter(out, fieldnames=HIT_FIELDS, extrasaction="ignore")
         writer.writeheader()
         for hit in hits:
             row = hit_row(hit)

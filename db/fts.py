@@ -16,6 +16,9 @@ _STATEMENTS = [
         title, text, content='articles', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2'
     )""",
+    # ``rank`` is BM25 with a title word weighing five times a text word; FTS5 keeps this
+    # setting in the index, and ORDER BY rank lets it sort and stop at the LIMIT itself
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', 'bm25(5.0, 1.0)')",
     f"""CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
         INSERT INTO {FTS_TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text);
     END""",

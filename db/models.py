@@ -70,6 +70,8 @@ class Article(Base):
     description: Mapped[str | None] = mapped_column(Text)
     image: Mapped[str | None] = mapped_column(String(2048))
     tags: Mapped[list[str]] = mapped_column(default=list)
+    #: metadata with no column of its own (e.g. fields of an imported collection)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     text: Mapped[str] = mapped_column(Text)
     #: sha256 of the whitespace-normalised title and text: equal hashes, same content
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -7,10 +7,11 @@ from datetime import datetime
 
 import click
 
+from archive.api import Archive
 from archive.articles import find_article
 from archive.commands.options import aware, date_option, db_option, stdout_console
+from archive.query.engine import MAX_LIMIT, MAX_OFFSET, ORDERS, Order
 from archive.render import write_article, write_hits
-from archive.search import search_articles
 from db import open_engine, session_factory
 
 
@@ -20,26 +21,40 @@ from db import open_engine, session_factory
 @click.option("--source", metavar="DOMAIN", help="Only articles from this domain or source name.")
 @date_option("--since", "Published on or after this date (UTC).")
 @date_option("--until", "Published on or before this date (UTC, the whole day).")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--order", type=click.Choice(["relevance", "newest"]), default="relevance",
-              show_default=True)
+@click.option("--lang", metavar="CODE", help="Only articles in this language (e.g. en, de).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, MAX_LIMIT),
+              help="Results per page.")
+@click.option("--page", type=click.IntRange(1, None), help="Which page of results (from 1).")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0, MAX_OFFSET),
+              help="Results to skip (instead of --page).")
+@click.option("--order", type=click.Choice(ORDERS), default="relevance", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
               default="table", show_default=True)
 def search(query: str, db_url: str | None, source: str | None, since: datetime | None,
-           until: datetime | None, limit: int, order: str, fmt: str) -> None:
-    """Full-text search over titles and texts; every word must match.
+           until: datetime | None, lang: str | None, limit: int, page: int | None, offset: int,
+           order: Order, fmt: str) -> None:
+    """Full-text search over titles and texts, in the query language of the README:
+    words (all must match), "exact phrases", OR, NOT or -word, prefix*, parentheses,
+    and title:, author:, source:, lang: filters.
 
-        viral-archive search "prison officers" --since 2026-01-01 --format csv
+        viral-archive search '"climate change" (flood OR drought) -opinion' --since 2026-01-01
+        viral-archive search 'title:vaccin* source:bbc.co.uk' --order newest --format csv
     """
-    sessions = session_factory(open_engine(db_url, create=False))
-    with sessions() as session:
-        hits = search_articles(session, query, source=source, since=aware(since),
-                               until=aware(until, end_of_day=True), limit=limit,
-                               order="newest" if order == "newest" else "relevance")
+    if page is not None:
+        offset = (page - 1) * limit
+    archive = Archive(db_url)
+    try:
+        results = archive.search(query, source=source, since=aware(since),
+                                 until=aware(until, end_of_day=True), lang=lang, order=order,
+                                 limit=limit, offset=offset)
+    finally:
+        archive.close()
     console = stdout_console()
-    write_hits(hits, fmt, sys.stdout, console)
+    write_hits(results.hits, fmt, sys.stdout, console)
     if fmt == "table":
-        console.print(f"{len(hits)} result(s).")
+        last = offset + len(results)
+        shown = f"{offset + 1}–{last} of " if results.hits else ""
+        console.print(f"{shown}{results.total} result(s).")
 
 
 @click.command()

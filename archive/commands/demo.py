@@ -15,8 +15,8 @@ from archive.commands.crawl import print_summary
 from archive.commands.options import stdout_console
 from archive.demo.run import DEMO_QUERY, crawl_demo, serve_demo_sites
 from archive.progress import CrawlProgress
+from archive.query.engine import search_matches
 from archive.render import articles_table, write_hits
-from archive.search import search_articles
 from db import open_engine, session_factory
 
 
@@ -48,7 +48,7 @@ def demo(db_path: Path | None) -> None:
         total = count_articles(session)
         console.print(articles_table(latest_articles(session, limit=100),
                                      title=f"{total} articles archived"))
-        hits = search_articles(session, DEMO_QUERY, limit=5)
+        hits = search_matches(session, DEMO_QUERY, limit=5).hits
     console.print(f'Example search: viral-archive search "{DEMO_QUERY}" --db {db_url}')
     write_hits(hits, "table", sys.stdout, console)
     console.print(f"Next: viral-archive show {hits[0].id if hits else 1} --db {db_url}")

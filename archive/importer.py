@@ -1,0 +1,298 @@
+"""Importing articles from JSON Lines: other collections brought into the archive.
+
+One JSON object per line with ``url``, ``title``, ``text``, ``published``, ``authors``,
+``source`` and ``language``; news-please's names (``maintext``, ``date_publish``,
+``source_domain``, ``image_url``, ...) are understood too, and any other key is kept in
+the article's ``extra`` metadata. A line that cannot be imported is reported with its
+number and reason; the good lines are kept.
+
+Lines are written in batches, each in one transaction, with bulk inserts — the FTS
+triggers index every new row as it is inserted. A URL already archived is treated as a
+crawl would: unchanged, or updated with its previous state kept as a version.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.exceptions import ArchiveError
+from archive.results import ImportLineError, ImportReport
+from archive.store import content_hash
+from archive.urls import normalize_url, site_of
+from db import models
+
+logger = logging.getLogger(__name__)
+
+BATCH = 1_000
+IMPORT_VERSION = "import"
+MAX_LINE_BYTES = 20_000_000
+MAX_URL_LENGTH = 2048
+
+#: accepted spellings of each field (ours first, then news-please's and others')
+ALIASES: dict[str, tuple[str, ...]] = {
+    "url": ("url", "canonical_url"),
+    "title": ("title",),
+    "text": ("text", "maintext", "body", "articleBody"),
+    "published": ("published", "date_publish", "datePublished", "date"),
+    "modified": ("modified", "date_modify", "dateModified"),
+    "authors": ("authors", "author"),
+    "source": ("source", "source_domain", "domain"),
+    "source_name": ("source_name", "site_name"),
+    "language": ("language", "lang"),
+    "description": ("description",),
+    "image": ("image", "image_url"),
+    "tags": ("tags", "keywords"),
+}
+
+
+class LineError(ValueError):
+    """A line cannot be imported; the message says why."""
+
+
+@dataclass(slots=True)
+class ImportedArticle:
+    """One valid line, ready to store."""
+
+    line: int
+    url: str
+    domain: str
+    source_name: str | None
+    values: dict[str, Any]
+
+
+def _text(record: dict[str, Any], field: str, *, limit: int | None = None) -> str | None:
+    for key in ALIASES[field]:
+        value = record.pop(key, None)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise LineError(f"'{key}' must be text, not {type(value).__name__}")
+        value = value.strip()
+        if limit is not None and len(value) > limit:
+            raise LineError(f"'{key}' is longer than {limit} characters")
+        return value or None
+    return None
+
+
+def _names(record: dict[str, Any], field: str) -> list[str]:
+    for key in ALIASES[field]:
+        value = record.pop(key, None)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise LineError(f"'{key}' must be a list of names or one name")
+        return [v.strip() for v in value if v.strip()]
+    return []
+
+
+def _date(record: dict[str, Any], field: str) -> datetime | None:
+    text = _text(record, field)
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise LineError(f"{field} {text!r} is not an ISO 8601 date") from None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def parse_line(number: int, raw: bytes) -> ImportedArticle:
+    """The article a JSON Lines line describes.
+
+    Raises:
+        LineError: the line is not a JSON object, lacks a URL or text, or a field has the
+            wrong type or form.
+    """
+    if len(raw) > MAX_LINE_BYTES:
+        raise LineError(f"the line is longer than {MAX_LINE_BYTES} bytes")
+    try:
+        record = json.loads(raw)
+    except UnicodeDecodeError:
+        raise LineError("the line is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise LineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise LineError(f"a JSON object was expected, not {type(record).__name__}")
+    url = _text(record, "url", limit=MAX_URL_LENGTH)
+    if url is None or not url.startswith(("http://", "https://")):
+        raise LineError("'url' must be an http(s) URL")
+    text = _text(record, "text")
+    if text is None:
+        raise LineError("'text' is missing or empty")
+    title = _text(record, "title")
+    source = _text(record, "source", limit=255)
+    source_name = _text(record, "source_name", limit=255)
+    if source and (" " in source or "." not in source):
+        source_name, source = source_name or source, None  # a name, not a domain
+    url = normalize_url(url)
+    domain = site_of(f"//{source.lower()}") if source else site_of(url)
+    language = _text(record, "language", limit=8)
+    values = {
+        "url": url,
+        "title": title,
+        "text": text,
+        "published": _date(record, "published"),
+        "modified": _date(record, "modified"),
+        "authors": _names(record, "authors"),
+        "language": language.lower() if language else None,
+        "description": _text(record, "description"),
+        "image": _text(record, "image", limit=MAX_URL_LENGTH),
+        "tags": _names(record, "tags"),
+        "content_hash": content_hash(title, text),
+        "extractor_version": IMPORT_VERSION,
+        "extra": record,
+    }
+    values["date_source"] = "import" if values["published"] else None
+    values["site_name"] = source_name
+    return ImportedArticle(number, url, domain, source_name, values)
+
+
+def read_lines(path: Path, report: ImportReport) -> Iterator[ImportedArticle]:
+    """The valid articles of the file at ``path``; bad lines go to ``report.errors``.
+
+    Raises:
+        ArchiveError: the file cannot be opened.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ArchiveError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    with handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
+                continue
+            report.lines += 1
+            try:
+                yield parse_line(number, raw)
+            except LineError as exc:
+                report.errors.append(ImportLineError(number, str(exc)))
+
+
+class _Writer:
+    """Stores batches of imported articles, each batch in one transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session], report: ImportReport) -> None:
+        self.sessions = sessions
+        self.report = report
+        self.source_ids: dict[str, int] = {}
+
+    def _source_id(self, session: Session, item: ImportedArticle) -> int:
+        source_id = self.source_ids.get(item.domain)
+        if source_id is None:
+            source = session.scalar(
+                select(models.Source).where(models.Source.domain == item.domain)
+            )
+            if source is None:
+                source = models.Source(domain=item.domain, name=item.source_name)
+                session.add(source)
+                session.flush()
+            source_id = self.source_ids[item.domain] = source.id
+        return source_id
+
+    def write(self, batch: list[ImportedArticle]) -> None:
+        try:
+            with self.sessions.begin() as session:
+                self._store(session, batch)
+        except SQLAlchemyError:
+            if len(batch) == 1:
+                raise
+            # one bad row fails the whole batch: store line by line to find it
+            self.source_ids.clear()
+            for item in batch:
+                try:
+                    with self.sessions.begin() as session:
+                        self._store(session, [item])
+                except SQLAlchemyError as exc:
+                    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                    self.report.errors.append(ImportLineError(item.line, reason))
+
+    def _store(self, session: Session, batch: list[ImportedArticle]) -> None:
+        now = datetime.now(UTC)
+        known = {
+            row.url: row
+            for row in session.execute(
+                select(models.Article.id, models.Article.url, models.Article.content_hash)
+                .where(models.Article.url.in_([item.url for item in batch]))
+            )
+        }
+        new_rows: list[dict[str, Any]] = []
+        for item in batch:
+            row = known.get(item.url)
+            if row is None:
+                new_rows.append({**item.values, "source_id": self._source_id(session, item),
+                                 "first_seen": now, "last_seen": now, "changed_at": now})
+            elif row.content_hash == item.values["content_hash"]:
+                session.get_one(models.Article, row.id).last_seen = now
+                self.report.unchanged += 1
+            else:
+                self._update(session, row.id, item, now)
+                self.report.updated += 1
+        if new_rows:
+            session.execute(insert(models.Article), new_rows)
+            self.report.new += len(new_rows)
+
+    @staticmethod
+    def _update(session: Session, article_id: int, item: ImportedArticle, now: datetime) -> None:
+        record = session.get_one(models.Article, article_id)
+        session.add(models.ArticleVersion(
+            article_id=record.id, number=len(record.versions) + 1, title=record.title,
+            text=record.text, content_hash=record.content_hash,
+            extractor_version=record.extractor_version, fetched_at=record.changed_at,
+        ))
+        for key, value in item.values.items():
+            if key != "url":
+                setattr(record, key, value)
+        record.last_seen = record.changed_at = now
+
+
+def import_jsonl(
+    sessions: sessionmaker[Session],
+    path: Path,
+    *,
+    batch_size: int = BATCH,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import the JSON Lines file at ``path``; see the module docstring.
+
+    ``on_progress`` is called with the number of lines read after each batch.
+
+    Raises:
+        ArchiveError: the file cannot be read.
+    """
+    started = time.monotonic()
+    report = ImportReport()
+    writer = _Writer(sessions, report)
+    batch: list[ImportedArticle] = []
+    urls: set[str] = set()
+    for item in read_lines(path, report):
+        if item.url in urls:  # the same URL twice in a batch: the first must be stored first
+            writer.write(batch)
+            batch, urls = [], set()
+        batch.append(item)
+        urls.add(item.url)
+        if len(batch) >= batch_size:
+            writer.write(batch)
+            batch, urls = [], set()
+            if on_progress is not None:
+                on_progress(report.lines)
+    if batch:
+        writer.write(batch)
+    if on_progress is not None:
+        on_progress(report.lines)
+    report.seconds = time.monotonic() - started
+    logger.info("imported %s: %d new, %d updated, %d unchanged, %d bad lines", path,
+                report.new, report.updated, report.unchanged, len(report.errors))
+    return report

@@ -1,0 +1,215 @@
+"""The SQLite backend: queries compiled to FTS5 MATCH expressions and column conditions.
+
+Every word the user typed reaches FTS5 inside a double-quoted string (quotes doubled),
+so it is always read as text to find, never as FTS5 syntax; the expression itself is
+a bound parameter, as are the values of field filters.
+
+Text parts (words, phrases, prefixes, ``title:``) become one MATCH expression when they
+can: FTS5 then finds and ranks the matches itself (``ORDER BY rank`` with BM25, title
+weighing more — see :mod:`db.fts`). What FTS5 cannot express — an exclusion with nothing
+to exclude from (``-word`` alone), or text OR-ed with a column filter — becomes
+``articles.id [NOT] IN (SELECT rowid FROM articles_fts WHERE ... MATCH ...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    column,
+    exists,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.orm import Session
+
+from archive.query.backend import MATCH_END, MATCH_START, Period, Plan
+from archive.query.columns import filter_conditions, language_condition, source_condition
+from archive.query.filters import Filters
+from archive.query.nodes import And, Field, Leaf, Node, Not, Or, Phrase, Prefix, Term
+from db import models
+from db.fts import FTS_TABLE
+
+#: the FTS5 table with its hidden ``rank`` column
+fts = table(FTS_TABLE, column("rowid"), column("rank"))
+_MATCH: ColumnElement[Any] = literal_column(FTS_TABLE)
+SNIPPET_TOKENS = 24
+
+
+def quote(text: str) -> str:
+    """``text`` as an FTS5 string: always searched for, never read as syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def author_condition(value: Leaf) -> ColumnElement[bool]:
+    """Articles with an author whose name holds this word or phrase (or a word beginning
+    so, for a prefix); ASCII letters compare without regard to case."""
+    name = _like_escape(" ".join(value.text.split()))
+    if isinstance(value, Prefix):
+        patterns = [f"{name}%", f"% {name}%"]
+    else:
+        patterns = [name, f"{name} %", f"% {name}", f"% {name} %"]
+    authors = func.json_each(models.Article.authors).table_valued("value").alias("author")
+    return exists(
+        select(literal_column("1"))
+        .select_from(authors)
+        .where(or_(*(authors.c.value.like(p, escape="\\") for p in patterns)))
+    )
+
+
+class SqliteBackend:
+    """:class:`archive.query.backend.SearchBackend` on SQLite's FTS5."""
+
+    name = "sqlite"
+
+    # -- compiling -------------------------------------------------------------------
+
+    def fts(self, node: Node) -> str | None:
+        """The FTS5 expression for ``node``, or ``None`` if FTS5 cannot express it alone."""
+        if isinstance(node, Term | Phrase):
+            return quote(node.text)
+        if isinstance(node, Prefix):
+            return quote(node.text) + " *"
+        if isinstance(node, Field):
+            if node.name != "title":
+                return None
+            value = self.fts(node.value)
+            return f"title : {value}"
+        if isinstance(node, Or):
+            parts = [self.fts(p) for p in node.parts]
+            if any(p is None for p in parts):
+                return None
+            return " OR ".join(f"({p})" for p in parts)
+        if isinstance(node, And):
+            return self._fts_and(node.parts)
+        return None  # a NOT on its own: FTS5's NOT is binary
+
+    def _fts_and(self, parts: Sequence[Node]) -> str | None:
+        positive: list[str] = []
+        negative: list[str] = []
+        for part in parts:
+            expr = self.fts(part.part if isinstance(part, Not) else part)
+            if expr is None:
+                return None
+            (negative if isinstance(part, Not) else positive).append(expr)
+        if not positive:
+            return None
+        return self._join(positive, negative)
+
+    @staticmethod
+    def _join(positive: list[str], negative: list[str]) -> str:
+        if len(positive) == 1 and not negative:
+            return positive[0]
+        return " AND ".join(f"({p})" for p in positive) + "".join(
+            f" NOT ({n})" for n in negative
+        )
+
+    def condition(self, node: Node) -> ColumnElement[bool]:
+        """``node`` as a SQL condition on ``articles`` (any node, less efficiently)."""
+        expr = self.fts(node)
+        if expr is not None:
+            return self.in_fts(expr)
+        if isinstance(node, Field):
+            if node.name == "source":
+                return source_condition(node.value)
+            if node.name == "lang":
+                return language_condition(node.value)
+            return author_condition(node.value)
+        if isinstance(node, And):
+            return and_(*(self.condition(p) for p in node.parts))
+        if isinstance(node, Or):
+            return or_(*(self.condition(p) for p in node.parts))
+        if isinstance(node, Not):
+            return not_(self.condition(node.part))
+        raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
+
+    @staticmethod
+    def in_fts(expr: str) -> ColumnElement[bool]:
+        """Articles whose title or text match the FTS5 expression ``expr``."""
+        return models.Article.id.in_(select(fts.c.rowid).where(_MATCH.op("MATCH")(expr)))
+
+    def plan(self, node: Node | None, filters: Filters) -> Plan:
+        """See :meth:`archive.query.backend.SearchBackend.plan`."""
+        conditions = filter_conditions(filters)
+        if node is None:
+            return Plan(None, conditions)
+        parts = node.parts if isinstance(node, And) else (node,)
+        positive: list[str] = []
+        negative: list[str] = []
+        for part in parts:
+            if isinstance(part, Not) and (expr := self.fts(part.part)) is not None:
+                negative.append(expr)
+            elif (expr := self.fts(part)) is not None:
+                positive.append(expr)
+            else:
+                conditions.append(self.condition(part))
+        if not positive:
+            conditions.extend(not_(self.in_fts(n)) for n in negative)
+            return Plan(None, conditions)
+        return Plan(self._join(positive, negative), conditions)
+
+    # -- running ---------------------------------------------------------------------
+
+    def matches(self, plan: Plan, *columns: Any) -> Select[Any]:
+        """See :meth:`archive.query.backend.SearchBackend.matches`."""
+        if plan.text_match is None:
+            stmt = select(*columns).select_from(models.Article)
+        else:
+            stmt = (
+                select(*columns)
+                .select_from(fts)
+                .join(models.Article, models.Article.id == fts.c.rowid)
+                .where(_MATCH.op("MATCH")(plan.text_match))
+            )
+        return stmt.where(*plan.conditions)
+
+    def total(self, session: Session, plan: Plan) -> int:
+        """How many articles match; without column conditions FTS5 counts on its own."""
+        if plan.text_match is not None and not plan.conditions:
+            stmt = select(func.count()).select_from(fts).where(
+                _MATCH.op("MATCH")(plan.text_match)
+            )
+        else:
+            stmt = self.matches(plan, func.count())
+        return int(session.scalar(stmt) or 0)
+
+    def relevance(self, plan: Plan) -> ColumnElement[Any]:
+        """FTS5's ``rank``: BM25 with the weights configured in :mod:`db.fts`."""
+        return fts.c.rank
+
+    def snippets(self, session: Session, plan: Plan, ids: Sequence[int]) -> dict[int, str]:
+        """See :meth:`archive.query.backend.SearchBackend.snippets`."""
+        if plan.text_match is None or not ids:
+            return {}
+        snippet = func.snippet(_MATCH, 1, MATCH_START, MATCH_END, " … ", SNIPPET_TOKENS,
+                               type_=String)
+        stmt = select(fts.c.rowid, snippet).where(
+            _MATCH.op("MATCH")(plan.text_match), fts.c.rowid.in_(list(ids))
+        )
+        return {int(rowid): text for rowid, text in session.execute(stmt)}
+
+    def period(self, by: Period) -> ColumnElement[str]:
+        """See :meth:`archive.query.backend.SearchBackend.period`.
+
+        SQLite stores UTC times as ``YYYY-MM-DD HH:MM:SS...`` text, so days and months
+        are prefixes of it; weeks start on Monday.
+        """
+        published = models.Article.published
+        if by == "day":
+            return func.substr(published, 1, 10, type_=String)
+        if by == "month":
+            return func.substr(published, 1, 7, type_=String).concat("-01")
+        return func.date(published, "weekday 0", "-6 days", type_=String)
