@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Insert, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive.article import Article
@@ -43,14 +45,39 @@ def content_hash(title: str | None, text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+def _insert_source_if_missing(session: Session, domain: str, name: str | None) -> None:
+    # several crawler processes may meet a new site at once: the database decides who
+    # inserts it, the others' inserts do nothing (ON CONFLICT DO NOTHING on both backends)
+    dialect = session.get_bind().dialect.name
+    values = {"domain": domain, "name": name, "created_at": models.utcnow()}
+    stmt: Insert
+    if dialect == "postgresql":
+        stmt = postgresql.insert(models.Source).values(values).on_conflict_do_nothing(
+            index_elements=["domain"]
+        )
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(models.Source).values(values).on_conflict_do_nothing(
+            index_elements=["domain"]
+        )
+    else:
+        session.add(models.Source(**values))
+        session.flush()
+        return
+    session.execute(stmt)
+
+
 def get_or_create_source(session: Session, domain: str, name: str | None) -> models.Source:
-    """The ``Source`` row for ``domain``, created when missing; its name filled in once known."""
+    """The ``Source`` row for ``domain``, created when missing; its name filled in once known.
+
+    Safe when other processes create the same source at the same time.
+    """
     source = session.scalar(select(models.Source).where(models.Source.domain == domain))
     if source is None:
-        source = models.Source(domain=domain, name=name)
-        session.add(source)
-        session.flush()
-    elif source.name is None and name:
+        _insert_source_if_missing(session, domain, name)
+        source = session.scalars(
+            select(models.Source).where(models.Source.domain == domain)
+        ).one()
+    if source.name is None and name:
         source.name = name
     return source
 
@@ -73,6 +100,24 @@ def apply_article(record: models.Article, article: Article) -> None:
     record.tags = list(article.tags)
     record.text = article.text
     record.extractor_version = EXTRACTOR_VERSION
+
+
+def _insert_article(session: Session, record: models.Article) -> bool:
+    """Insert ``record``; False when another transaction inserted its URL meanwhile."""
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite lets one writer at a time in, so the row looked for cannot appear under us
+        # (and pysqlite's SAVEPOINT handling cannot be trusted to keep the transaction whole)
+        session.add(record)
+        session.flush()
+        return True
+    try:
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        session.expunge(record)
+        return False
+    return True
 
 
 def _raw_page(page: FetchedPage, crawl_id: int | None) -> models.RawPage:
@@ -102,19 +147,20 @@ def store_article(
         source = get_or_create_source(session, site_of(url), article.site_name)
         record = models.Article(
             url=url,
-            source=source,
+            source_id=source.id,
             content_hash=digest,
             first_seen=page.fetched_at,
             last_seen=page.fetched_at,
             changed_at=page.fetched_at,
         )
         apply_article(record, article)
-        session.add(record)
-        session.flush()
-        raw = _raw_page(page, crawl_id)
-        raw.article_id = record.id
-        session.add(raw)
-        return Outcome.NEW, record
+        if _insert_article(session, record):
+            raw = _raw_page(page, crawl_id)
+            raw.article_id = record.id
+            session.add(raw)
+            return Outcome.NEW, record
+        # another process archived this URL since we looked: carry on from its row
+        record = session.scalars(select(models.Article).where(models.Article.url == url)).one()
     record.last_seen = max(record.last_seen, page.fetched_at)
     if record.content_hash == digest:
         return Outcome.UNCHANGED, record

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.exceptions import BadDatabaseURL, DatabaseError
 from db.fts import create_fts
+from db.fts_postgres import create_pg_fts
 from db.models import Base
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ DEFAULT_DB_URL = "sqlite:///archive.db"
 DB_URL_ENV = "VIRAL_ARCHIVE_DB"
 #: how long a SQLite writer waits for another one before giving up
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: PostgreSQL advisory lock held while the schema is created, so that workers starting
+#: together do not race each other's CREATE TABLE (any fixed number works; this is ours)
+SCHEMA_LOCK_ID = 0x7661_7263  # "varc"
 
 
 def resolve_db_url(url: str | None = None) -> str:
@@ -93,7 +97,8 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
     """Open the archive at ``url`` (see :func:`resolve_db_url`) and return its engine.
 
     SQLite files are opened in WAL mode with a busy timeout and foreign keys on. With
-    ``create`` the tables (and the SQLite full-text index) are created when missing.
+    ``create`` the tables and the full-text index (FTS5 on SQLite, a ``tsvector`` column
+    with a GIN index on PostgreSQL) are created when missing.
 
     Raises:
         BadDatabaseURL: the URL is malformed or names a backend that is not installed.
@@ -111,8 +116,13 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_path(parsed.database, create=create)
     try:
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     except (NoSuchModuleError, ImportError) as exc:
+        if parsed.get_backend_name() == "postgresql":
+            raise BadDatabaseURL(
+                "PostgreSQL needs the psycopg driver: pip install 'viral-archive[postgres]' "
+                "and use a postgresql+psycopg://USER@HOST/DATABASE URL."
+            ) from exc
         raise BadDatabaseURL(
             f"The database backend of {parsed.render_as_string(hide_password=True)!r} "
             "is not supported or its driver is not installed."
@@ -122,9 +132,15 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
     try:
         with engine.begin() as connection:
             if create:
+                if engine.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK_ID}
+                    )
                 Base.metadata.create_all(connection)
                 if engine.dialect.name == "sqlite":
                     create_fts(connection)
+                elif engine.dialect.name == "postgresql":
+                    create_pg_fts(connection)
             elif not inspect(connection).has_table("articles"):
                 raise DatabaseError(f"{parsed.database or resolved} holds no archive.")
     except SQLAlchemyError as exc:

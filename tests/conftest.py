@@ -10,6 +10,8 @@ import pytest
 
 from archive.demo.server import serve_folder
 from db import open_engine, session_factory
+from tests.pg import fresh_schema, pg_unreachable_reason
+from tests.services import require_service
 
 SITES = Path(__file__).parent / "site"
 #: fast crawling for sites on this machine
@@ -31,10 +33,40 @@ def basic_server(basic_site: Path) -> Iterator[str]:
         yield base_url
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: the test is about SQLite files and runs on SQLite only"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # every test using an archive runs on each backend, unless it is about SQLite itself
+    if "db_backend" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize(
+            "db_backend", ["sqlite"] if only_sqlite else list(BACKENDS), indirect=True
+        )
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    """The URL of a fresh SQLite archive file."""
-    return f"sqlite:///{tmp_path / 'archive.db'}"
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """The archive backend this run of the test uses: ``sqlite`` or ``postgresql``."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty archive: a SQLite file, or a PostgreSQL schema of its own."""
+    if db_backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'archive.db'}"
+        return
+    reason = pg_unreachable_reason()
+    require_service("PostgreSQL", reason is None, reason or "")
+    with fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture
