@@ -1,0 +1,146 @@
+"""The JSON API: read-only endpoints over :class:`archive.api.Archive`.
+
+Each parameter is checked here (types, lengths, ranges, ``YYYY-MM-DD`` dates) before the
+archive sees it; what only the query layer can judge (the query's syntax, an empty date
+range, an impossible date) comes back from it as a ``QueryError`` and leaves as HTTP 400
+with that sentence (see ``app.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import StreamingResponse
+
+from archive.api import Archive
+from archive.results import ArchiveStats, ArticleView, CountRow
+from archive.web.export import EXPORT_MEDIA_TYPES, MAX_EXPORT_ROWS, export_stream
+from archive.web.schemas import CountResponse, SearchPage
+
+MAX_QUERY_LENGTH = 1_000
+MAX_PAGE = 1_000
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+router = APIRouter(prefix="/api")
+
+
+def get_archive(request: Request) -> Archive:
+    """The archive the application was created over."""
+    archive: Archive = request.app.state.archive
+    return archive
+
+
+ArchiveDep = Annotated[Archive, Depends(get_archive)]
+RequiredQuery = Annotated[str, Query(
+    min_length=1, max_length=MAX_QUERY_LENGTH,
+    description="Search words; phrases in quotes, -word or NOT to exclude, OR, field:word.",
+)]
+OptionalQuery = Annotated[str | None, Query(
+    max_length=MAX_QUERY_LENGTH, description="Search words; all articles when left out.",
+)]
+SourceParam = Annotated[str | None, Query(
+    max_length=255, description="A domain (example.com) or a source name.",
+)]
+SinceParam = Annotated[str | None, Query(
+    pattern=DATE_PATTERN, description="Published on or after this day (YYYY-MM-DD, UTC).",
+)]
+UntilParam = Annotated[str | None, Query(
+    pattern=DATE_PATTERN, description="Published on or before this day (YYYY-MM-DD, UTC).",
+)]
+LangParam = Annotated[str | None, Query(
+    pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$", max_length=16,
+    description="A language code such as en, de or pt-BR.",
+)]
+
+
+@router.get("/search", response_model=SearchPage, summary="Search articles")
+def search(
+    archive: ArchiveDep,
+    q: RequiredQuery,
+    source: SourceParam = None,
+    since: SinceParam = None,
+    until: UntilParam = None,
+    lang: LangParam = None,
+    order: Literal["relevance", "newest", "oldest"] = "relevance",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchPage:
+    """One page of the articles matching ``q``, each with a snippet around the matches.
+
+    ``snippet_html`` is HTML-escaped with the matches in ``<mark>``; ``snippet`` is plain
+    text with the matches in brackets.
+    """
+    results = archive.search(q, source=source, since=since, until=until, lang=lang,
+                             order=order, limit=page_size, offset=(page - 1) * page_size)
+    return SearchPage(query=q, total=results.total, page=page, page_size=page_size,
+                      hits=list(results.hits))
+
+
+@router.get("/articles/{article_id}", response_model=ArticleView, summary="One article")
+def article(
+    archive: ArchiveDep, article_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> ArticleView:
+    """An article's metadata, clean text and earlier versions (404 when there is none)."""
+    return archive.article(article_id)
+
+
+@router.get("/count", response_model=CountResponse, summary="Articles over time")
+def count(
+    archive: ArchiveDep,
+    q: OptionalQuery = None,
+    by: Literal["day", "week", "month"] = "month",
+    per_source: bool = False,
+    source: SourceParam = None,
+    since: SinceParam = None,
+    until: UntilParam = None,
+    lang: LangParam = None,
+) -> CountResponse:
+    """How many matching articles (all without ``q``) were published per period.
+
+    ``period`` is the first day of the period (weeks start on Monday); periods without
+    articles are left out and undated articles are not counted.
+    """
+    rows: list[CountRow] = archive.count(q or None, by=by, per_source=per_source,
+                                         source=source, since=since, until=until, lang=lang)
+    return CountResponse(query=q or None, by=by, per_source=per_source, rows=rows)
+
+
+@router.get(
+    "/export",
+    summary="Export matching articles",
+    response_class=StreamingResponse,
+    responses={200: {"content": {t: {} for t in EXPORT_MEDIA_TYPES.values()},
+                     "description": "The articles with their text, streamed."}},
+)
+def export(
+    archive: ArchiveDep,
+    q: RequiredQuery,
+    format: Literal["csv", "jsonl"] = "jsonl",  # noqa: A002 - the public parameter name
+    source: SourceParam = None,
+    since: SinceParam = None,
+    until: UntilParam = None,
+    lang: LangParam = None,
+    max_rows: Annotated[int, Query(
+        ge=1, le=MAX_EXPORT_ROWS,
+        description="Refuse (HTTP 400) rather than stream more articles than this.",
+    )] = 10_000,
+) -> StreamingResponse:
+    """Every article matching ``q`` with its text and metadata, as CSV or JSON Lines.
+
+    ``q`` may be field filters alone, e.g. ``source:example.com`` for a whole source. The
+    export is refused with HTTP 400 when more than ``max_rows`` articles match.
+    """
+    chunks = export_stream(archive, q, format, source=source, since=since,
+                           until=until, lang=lang, max_rows=max_rows)
+    filename = f"viral-archive-export.{format}"
+    return StreamingResponse(
+        chunks, media_type=EXPORT_MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/stats", response_model=ArchiveStats, summary="The archive at a glance")
+def stats(archive: ArchiveDep) -> ArchiveStats:
+    """Totals, articles per source and per language, and the span of publication dates."""
+    return archive.stats()

@@ -1,0 +1,64 @@
+"""A small real archive for the web tests: a few articles, one edited, one hostile."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive.article import Article
+from archive.store import FetchedPage, store_article
+from db import open_engine, session_factory
+
+XSS_TITLE = "<script>alert(1)</script> Otter <img src=x onerror=alert(1)>"
+XSS_TEXT = (
+    "An otter story with a payload: <script>alert(1)</script> and "
+    "<img src=x onerror=alert(1)> in its text.\n\nA second paragraph about the otter."
+)
+
+
+def _day(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+#: (url, title, text, published, language, site name)
+ARTICLES = [
+    ("https://riverside.example/news/otter-returns", "Otter returns to city river",
+     "An otter was seen in the city river for the first time in decades.\n\n"
+     "Volunteers counted tracks on both banks.", "2026-03-02", "en", "Riverside News"),
+    ("https://riverside.example/news/otter-pups", "Otter pups seen near the weir",
+     "Two otter pups were filmed near the weir.", "2026-03-20", "en", "Riverside News"),
+    ("https://ledger.example/world/bridge-reopens", "Bridge reopens after repairs",
+     "The old bridge reopened after two years of repairs.", "2026-04-10", "en", "Daily Ledger"),
+    ("https://ledger.example/world/rathaus", "Vier-Tage-Woche im Rathaus",
+     "Das Rathaus testet die Vier-Tage-Woche; der Otter im Wappen bleibt.", "2026-02-15",
+     "de", "Daily Ledger"),
+    ("https://quill.example/posts/xss", XSS_TITLE, XSS_TEXT, "2026-01-05", "en", None),
+]
+#: the second state of the otter pups article: the first is kept as a version
+EDITED = ("https://riverside.example/news/otter-pups", "Otter pups seen near the old weir",
+          "Two otter pups were filmed near the old weir at dawn.")
+
+
+def make_archive(path: Path) -> str:
+    """Write the sample archive to ``path`` (a new SQLite file) and return its URL."""
+    url = f"sqlite:///{path}"
+    engine = open_engine(url)
+    sessions = session_factory(engine)
+    fetched = _day("2026-04-20")
+    with sessions.begin() as session:
+        for page_url, title, text, published, language, site in ARTICLES:
+            page = FetchedPage(url=page_url, status=200, headers={}, body=b"<html></html>",
+                               fetched_at=fetched)
+            article = Article(text=text, title=title, published=_day(published),
+                              date_source="meta", language=language, site_name=site,
+                              authors=["Sam Reporter"], page_type="article")
+            store_article(session, page, article)
+    with sessions.begin() as session:
+        page_url, title, text = EDITED
+        page = FetchedPage(url=page_url, status=200, headers={}, body=b"<html></html>",
+                           fetched_at=_day("2026-04-21"))
+        store_article(session, page, Article(text=text, title=title,
+                                             published=_day("2026-03-20"), language="en",
+                                             site_name="Riverside News", page_type="article"))
+    engine.dispose()
+    return url
