@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from typing import Any
 
 _PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|reported|text|story|words|photos?|interview|edited)\s+by|by|"
     r"von|vom|text|autor(?:in)?|autoren|author|authors|par|por|di|da|de|door|av|af|"
-    r"napisał[a]?|автор|redakteur(?:in)?)\b\s*[:\-–—]?\s*",
+    r"napisał[a]?|автор|текст|фото|redakteur(?:in)?)\b\s*[:\-–—]?\s*",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(
-    r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\boch\b|\bog\b|\bi\b|"
-    r"\bu\.\b|\bsowie\b)\s*",
+    r"\s*(?:,|;|\||/|&|\+|\b(?i:and|und)\b|\s(?:et|y|e|en|och|og|i|u\.|sowie)\s)\s*"
+)
+_URL_OR_MAIL = re.compile(
+    r"https?://|www\.|\S+@\S+\.\w+|^@|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORECASE
+)
+_ROLE = re.compile(
+    r"\b(?:writer|correspondent|reporter|editor|staff|contributor|columnist|photographer|"
+    r"redakteur\w*|korrespondent\w*|journalist\w*|autor\w*|rédact\w*|"
+    r"for\s+\w+|news\s+service|press|associated)\b",
     re.IGNORECASE,
 )
-_URL_OR_MAIL = re.compile(r"https?://|www\.|\S+@\S+\.\w+|^@")
 _TRAILING = re.compile(
     r"\s*(?:[-–—|,]\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}.*|"
     r"(?:published|updated|posted|veröffentlicht|aktualisiert|am|on|le)\s.*\d.*)$",
@@ -32,8 +39,13 @@ _NOT_A_NAME = re.compile(
 _MAX_WORDS = 5
 
 
+_HANDLE = re.compile(r"\s@\w+")
+_CREDENTIALS = frozenset({"ms", "rd", "md", "phd", "mba", "msc", "bsc", "ma", "ba", "dr", "jr",
+                          "sr", "rn", "do", "cpa", "esq"})
+
+
 def _clean_one(name: str) -> str | None:
-    name = " ".join(name.split())
+    name = _HANDLE.sub("", " ".join(name.split()))
     name = _TRAILING.sub("", name)
     name = _PARENS.sub(" ", name)
     for _ in range(2):
@@ -41,7 +53,7 @@ def _clean_one(name: str) -> str | None:
     name = name.strip(" \t-–—:|,.;·•*\"'“”„")
     if len(name) < 2 or len(name) > 80:
         return None
-    if _URL_OR_MAIL.search(name) or _NOT_A_NAME.match(name):
+    if _URL_OR_MAIL.search(name) or _NOT_A_NAME.match(name) or _ROLE.search(name):
         return None
     if sum(c.isdigit() for c in name) > 0:
         return None
@@ -64,7 +76,7 @@ def clean_authors(raw: list[str], site_name: str | None = None) -> list[str]:
         entry = _PREFIX.sub("", " ".join(entry.split()))
         for part in _SPLIT.split(entry):
             name = _clean_one(part)
-            if name is None:
+            if name is None or (names and name.lower().replace(".", "") in _CREDENTIALS):
                 continue
             key = name.lower()
             if key in seen or (site and (key == site or key.replace(" ", "") == site)):
@@ -74,13 +86,18 @@ def clean_authors(raw: list[str], site_name: str | None = None) -> list[str]:
     return names[:20]
 
 
-def json_ld_authors(value: Any) -> list[str]:
+def json_ld_authors(value: Any, refs: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """Names in a JSON-LD ``author`` / ``creator`` value: a string, a Person object, or a
-    list of them. Organisations are skipped when persons are given too."""
+    list of them; ``{"@id": ...}`` references are looked up in ``refs``. Organisations
+    are skipped when persons are given too."""
     persons: list[str] = []
     orgs: list[str] = []
     items = value if isinstance(value, list) else [value]
     for item in items[:20]:
+        if isinstance(item, dict) and "name" not in item and refs:
+            ref = item.get("@id")
+            if isinstance(ref, str) and ref in refs:
+                item = refs[ref]
         if isinstance(item, str):
             persons.append(item)
         elif isinstance(item, dict):
@@ -100,3 +117,68 @@ def json_ld_authors(value: Any) -> list[str]:
             else:
                 persons.append(name)
     return persons or orgs
+
+
+_BYLINE_ATTR = re.compile(
+    r"(?:rel\s*=\s*[\"']?author[\s\"'>]|itemprop\s*=\s*[\"']?author[\s\"'>]|"
+    r"class\s*=\s*[\"'](?:[^\"'>]* )?(?:byline|author|author-name|authors|entry-author|"
+    r"post-author|article-author|autor|autorin)[\s\"'])",
+    re.IGNORECASE,
+)
+_NAME_PROP = re.compile(r"itemprop\s*=\s*[\"']?name[\s\"'>]", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]*>")
+_SKIP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+
+
+_OPEN_OR_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr", "source"})
+
+
+def _element_text(html: str, lt: int, limit: int = 1500) -> str:
+    """The visible text of the element whose start tag begins at ``lt`` (nested
+    elements included), looking no further than ``limit`` characters."""
+    chunk = html[lt:lt + limit]
+    depth = 0
+    end = len(chunk)
+    for m in _OPEN_OR_CLOSE.finditer(chunk):
+        name = m.group(2).lower()
+        if name in _VOID or m.group(3):
+            continue
+        depth += -1 if m.group(1) else 1
+        if depth <= 0:
+            end = m.start()
+            break
+    chunk = _SKIP.sub(" ", chunk[:end])
+    last_lt, last_gt = chunk.rfind("<"), chunk.rfind(">")
+    if last_lt > last_gt:
+        chunk = chunk[:last_lt]
+    text = html_lib.unescape(_TAGS.sub(" ", chunk))
+    return " ".join(text.split())[:200]
+
+
+def html_bylines(html: str, limit: int = 5) -> list[str]:
+    """Bylines marked up in the page: ``rel="author"`` links, ``itemprop="author"``
+    (with its nested ``itemprop="name"``) and elements classed ``byline`` / ``author``.
+
+    Works on the page's HTML text, so that bylines in page headers are found even when
+    the parsed page no longer holds them.
+    """
+    found: list[str] = []
+    for m in _BYLINE_ATTR.finditer(html):
+        lt = html.rfind("<", max(0, m.start() - 1000), m.start())
+        if lt < 0 or html.find(">", lt, m.start()) >= 0:
+            continue  # not inside a start tag
+        tag_name = html[lt + 1:lt + 10].split(None, 1)[0].lower() if html[lt + 1:lt + 2] else ""
+        if tag_name in ("meta", "link", "body", "html", "article", "main", "section"):
+            continue
+        if "itemprop" in m.group(0).lower():
+            inner = _NAME_PROP.search(html, m.end(), m.end() + 600)
+            if inner is not None:
+                inner_lt = html.rfind("<", 0, inner.start())
+                lt = inner_lt if inner_lt >= 0 else lt
+        text = _element_text(html, lt)
+        if text:
+            found.append(text)
+        if len(found) >= limit:
+            break
+    return found

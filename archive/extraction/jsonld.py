@@ -159,3 +159,13 @@ def _norm_url(url: str) -> str:
 def url_keys(*urls: str | None) -> set[str]:
     """Normalised forms of the page's URLs, for :func:`main_object`."""
     return {_norm_url(u) for u in urls if u}
+
+
+def id_index(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Objects by their ``@id``, to resolve references such as ``"author": {"@id": ...}``."""
+    index: dict[str, dict[str, Any]] = {}
+    for obj in objects:
+        ref = obj.get("@id")
+        if isinstance(ref, str) and len(obj) > 2:
+            index.setdefault(ref, obj)
+    return index

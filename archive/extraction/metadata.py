@@ -17,9 +17,10 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from archive.extraction.authors import clean_authors, json_ld_authors
+from archive.extraction.authors import clean_authors, html_bylines, json_ld_authors
 from archive.extraction.jsonld import (
     first_string,
+    id_index,
     json_ld_objects,
     main_object,
     type_names,
@@ -27,7 +28,7 @@ from archive.extraction.jsonld import (
 )
 from archive.extraction.language import guess_language, normalize_language
 from archive.extraction.pubdate import find_dates
-from archive.extraction.scan import Scan, scan_page, text_of
+from archive.extraction.scan import Scan, scan_page
 
 logger = logging.getLogger(__name__)
 
@@ -272,10 +273,14 @@ def _tags(scan: Scan, article: dict[str, Any] | None) -> list[str]:
     return tags[:50]
 
 
-def _authors(scan: Scan, article: dict[str, Any] | None, site_name: str | None) -> list[str]:
+def _authors(
+    scan: Scan, article: dict[str, Any] | None, site_name: str | None, html: str,
+    refs: dict[str, dict[str, Any]],
+) -> list[str]:
+    """Bylines from JSON-LD, else from author meta tags, else from the page's markup."""
     raw: list[str] = []
     if article is not None:
-        raw = json_ld_authors(article.get("author") or article.get("creator"))
+        raw = json_ld_authors(article.get("author") or article.get("creator"), refs)
     names = clean_authors(raw, site_name)
     if names:
         return names
@@ -283,12 +288,11 @@ def _authors(scan: Scan, article: dict[str, Any] | None, site_name: str | None) 
         names = clean_authors(scan.meta.get(name, []), site_name)
         if names:
             return names
-    for _, prop, tag in scan.itemprops:
-        if prop == "author":
-            inner = tag.find(attrs={"itemprop": "name"})
-            raw.append(text_of(inner if inner is not None else tag, 120))
-    raw.extend(text_of(tag, 120) for _, tag in scan.author_links)
-    return clean_authors(raw, site_name)
+    for byline in html_bylines(html):
+        names = clean_authors([byline], site_name)
+        if names:
+            return names
+    return []
 
 
 def _image(scan: Scan, article: dict[str, Any] | None, base: str | None) -> str | None:
@@ -326,7 +330,9 @@ def extract_metadata(
     meta.site_name = _site_name(scan, objects, article)
     site_names = [meta.site_name or "", *_domain_names(meta.canonical_url or url)]
     meta.title = _title(scan, article, site_names)
-    meta.authors = _authors(scan, article, meta.site_name)
+    if html is None:
+        html = soup.decode()
+    meta.authors = _authors(scan, article, meta.site_name, html, id_index(objects))
     meta.language = _language(scan, article)
     meta.description = _clean(
         scan.first_meta(*_DESCRIPTION_META) or (article or {}).get("description"), 2000
@@ -335,8 +341,6 @@ def extract_metadata(
     meta.tags = _tags(scan, article)
 
     prefer_dmy = _prefer_dmy(scan.html_lang, meta.language)
-    if html is None:
-        html = soup.decode()
     dates = find_dates(
         scan, article, url, html, headline=meta.title, prefer_dmy=prefer_dmy
     )

@@ -219,7 +219,7 @@ def find_dates(
         # The date shown with the headline wins over metadata that disagrees with it.
         if spots is None:
             spots, _ = scan_dates(html, headline, prefer_dmy, near_headline_only=True)
-        shown = [s for s in spots if s.near_headline and s.score >= _SHOWN_SCORE and (
+        shown = [s for s in spots if s.near_headline and (s.score or 0) >= _SHOWN_SCORE and (
             url_ym is None or (s.value.year, s.value.month) == url_ym)]
         shown_days = {s.value.date() for s in spots if s.near_headline}
         if shown and found.published.date() not in shown_days:

@@ -43,14 +43,6 @@ class Scan:
     h1: list[tuple[int, str]] = field(default_factory=list)
     #: ``<link>`` hrefs by lower-cased ``rel`` value
     links: dict[str, list[str]] = field(default_factory=dict)
-    #: ``(position, tag)`` of ``<time>`` elements
-    times: list[tuple[int, Tag]] = field(default_factory=list)
-    #: ``(position, itemprop, tag)`` of non-``<meta>`` elements with an ``itemprop``
-    itemprops: list[tuple[int, str, Tag]] = field(default_factory=list)
-    #: ``(position, tag)`` of ``<abbr title>`` elements (hAtom dates)
-    abbrs: list[tuple[int, Tag]] = field(default_factory=list)
-    #: ``(position, tag)`` of ``<a rel=author>`` links
-    author_links: list[tuple[int, Tag]] = field(default_factory=list)
 
     def first_meta(self, *names: str) -> str | None:
         """The first non-empty content among ``names``, in the order given."""
@@ -86,29 +78,13 @@ def scan_page(soup: BeautifulSoup) -> Scan:
         if name == "link":
             href = attrs.get("href")
             if isinstance(href, str) and href.strip():
-                rels = attrs.get("rel") or []
-                for rel in rels if isinstance(rels, list) else str(rels).split():
-                    scan.links.setdefault(rel.lower(), []).append(href.strip())
-                    if rel.lower() == "author":
-                        scan.author_links.append((pos, tag))
-            continue
-        if "itemprop" in attrs:
-            scan.itemprops.append((pos, attr(tag, "itemprop").lower(), tag))
-        if name == "time":
-            scan.times.append((pos, tag))
+                for rel in attr(tag, "rel").lower().split():
+                    scan.links.setdefault(rel, []).append(href.strip())
         elif name == "h1":
             scan.h1.append((pos, text_of(tag)))
         elif name == "title":
             if scan.title is None:
                 scan.title = " ".join(tag.get_text(" ").split())
-        elif name == "html":
-            if not scan.html_lang:
-                scan.html_lang = attr(tag, "lang") or attr(tag, "xml:lang")
-        elif name == "abbr":
-            if "title" in attrs:
-                scan.abbrs.append((pos, tag))
-        elif name == "a":
-            rel = attrs.get("rel")
-            if rel and "author" in (rel if isinstance(rel, list) else str(rel).split()):
-                scan.author_links.append((pos, tag))
+        elif name == "html" and not scan.html_lang:
+            scan.html_lang = attr(tag, "lang") or attr(tag, "xml:lang")
     return scan
