@@ -16,6 +16,7 @@ from archive import __version__
 from archive.commands.articles import search, show
 from archive.commands.crawl import crawl
 from archive.commands.demo import demo
+from archive.commands.web import serve
 from archive.exceptions import ArchiveError
 from db import DatabaseError
 
@@ -49,5 +50,5 @@ def main(verbose: int) -> None:
     _setup_logging(verbose)
 
 
-for _command in (crawl, search, show, demo):
+for _command in (crawl, search, show, demo, serve):
     main.add_command(_command)
