@@ -16,6 +16,8 @@ from archive import __version__
 from archive.commands.articles import search, show
 from archive.commands.crawl import crawl
 from archive.commands.demo import demo
+from archive.commands.history import history
+from archive.commands.raw import export_warc_command, reextract_command
 from archive.commands.web import serve
 from archive.exceptions import ArchiveError
 from db import DatabaseError
@@ -50,5 +52,6 @@ def main(verbose: int) -> None:
     _setup_logging(verbose)
 
 
-for _command in (crawl, search, show, demo, serve):
+for _command in (crawl, search, show, demo, history, reextract_command, export_warc_command,
+                 serve):
     main.add_command(_command)
