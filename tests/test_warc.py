@@ -157,3 +157,19 @@ def test_export_warc_command(sessions, db_url: str, tmp_path: Path) -> None:  # 
     result = CliRunner().invoke(main, ["export-warc", str(missing), "--db", db_url])
     assert result.exit_code == 1 and "Cannot write" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_corrupt_stored_page_is_skipped_not_fatal(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    html = {"Content-Type": ["text/html"]}
+    _store(sessions, "https://a.example/broken", html, b"<p>broken</p>")
+    _store(sessions, "https://a.example/fine", html, b"<p>fine</p>")
+    with sessions.begin() as s:
+        broken = s.scalars(select(models.RawPage).where(
+            models.RawPage.url == "https://a.example/broken")).one()
+        broken.body = b"not zlib data"
+
+    result = export_warc(sessions, tmp_path / "pages.warc.gz")
+
+    assert (result.responses, result.skipped) == (1, 1)
+    (response,) = _read(result.path)[1:]
+    assert response.rec_headers.get_header("WARC-Target-URI") == "https://a.example/fine"

@@ -77,7 +77,7 @@ def reextract_command(db_url: str | None, source: str | None, only_older: bool) 
         viral-archive reextract --source example.com --only-older
     """
     sessions = session_factory(open_engine(db_url, create=False))
-    console = Console(stderr=True)
+    console = Console(stderr=True, highlight=False)
     with progress_bar(console, "re-extracting") as on_progress:
         report = reextract(sessions, source=source, only_older=only_older,
                            on_progress=on_progress)
@@ -102,7 +102,7 @@ def export_warc_command(path: Path, db_url: str | None, source: str | None,
         viral-archive export-warc pages.warc.gz --source example.com --since 2026-01-01
     """
     sessions = session_factory(open_engine(db_url, create=False))
-    console = Console(stderr=True)
+    console = Console(stderr=True, highlight=False)
     compress = gzip if gzip is not None else not path.name.endswith(".warc")
     with progress_bar(console, "exporting") as on_progress:
         result = export_warc(sessions, path, source=source, since=aware(since), gzip=compress,
