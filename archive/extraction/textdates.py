@@ -365,7 +365,7 @@ def _scan_region(
     if len(anchors) > _MAX_ANCHORS:
         anchors = sorted(anchors)[:_MAX_ANCHORS]
     for pos in anchors:
-        gt = html.rfind(">", max(lo - 1, pos - 1000), pos)
+        gt = html.rfind(">", max(0, lo - 1, pos - 1000), pos)
         start = gt + 1
         if gt < 0 or start in done or html.find("<", start, pos) >= 0:
             continue  # inside a tag, or in a very long text
