@@ -19,8 +19,9 @@ from bs4 import NavigableString, Tag
 
 from archive.extraction.hints import BLOCK_TAGS, SKIP_TAGS, furniture_level, is_hidden
 
-_EXIT_NODE = 1
-_EXIT_LINK = 2
+#: Markers pushed on the walk's stack, popped when an element's subtree is done.
+_EXIT_NODE = object()
+_EXIT_LINK = object()
 _CELL_SEPARATOR = " | "
 
 
@@ -116,48 +117,50 @@ def walk(root: Tag) -> Page:
             parts.clear()
             raw = linked = 0
 
-    stack: list[tuple[object, int]] = [(c, 0) for c in reversed(root.contents)]
+    stack: list[object] = list(reversed(root.contents))
+    pop = stack.pop
+    push = stack.append
     while stack:
-        item, kind = stack.pop()
-        if kind == _EXIT_NODE:
-            flush()
-            node = nodes[current]
-            node.end_block = len(blocks)
-            if node.flag:
-                flagged = node.flag_parent
-            current = node.parent
-            continue
-        if kind == _EXIT_LINK:
-            link_depth -= 1
-            continue
-        if type(item) is NavigableString:
-            parts.append(item)
-            raw += len(item)
+        item = pop()
+        kind = type(item)
+        if kind is NavigableString:
+            parts.append(item)  # type: ignore[arg-type]
+            raw += len(item)  # type: ignore[arg-type]
             if link_depth:
-                linked += len(item)
+                linked += len(item)  # type: ignore[arg-type]
             continue
-        if not isinstance(item, Tag):
-            continue  # comments, doctype, CDATA, processing instructions
-        name = item.name
-        if name in SKIP_TAGS or is_hidden(item):
+        if kind is not Tag:
+            if item is _EXIT_NODE:
+                flush()
+                node = nodes[current]
+                node.end_block = len(blocks)
+                if node.flag:
+                    flagged = node.flag_parent
+                current = node.parent
+            elif item is _EXIT_LINK:
+                link_depth -= 1
+            continue  # or comments, doctype, CDATA, processing instructions
+        tag: Tag = item  # type: ignore[assignment]
+        name = tag.name
+        if name in SKIP_TAGS or is_hidden(tag):
             continue
-        level = furniture_level(item)
-        if (name == "td" or name == "th") and not _holds_blocks(item):
+        level = furniture_level(tag)
+        if (name == "td" or name == "th") and not _holds_blocks(tag):
             if parts:  # a data cell: one row of a table is one block
                 parts.append(_CELL_SEPARATOR)
         elif level or name in BLOCK_TAGS:
             flush()
             if name == "br" or name == "hr":
                 continue
-            nodes.append(Node(item, current, len(blocks), flag=level, flag_parent=flagged))
+            nodes.append(Node(tag, current, len(blocks), flag=level, flag_parent=flagged))
             current = len(nodes) - 1
             if level:
                 flagged = current
-            stack.append((None, _EXIT_NODE))
+            push(_EXIT_NODE)
         if name == "a":
             link_depth += 1
-            stack.append((None, _EXIT_LINK))
-        stack.extend((c, 0) for c in reversed(item.contents))
+            push(_EXIT_LINK)
+        stack.extend(reversed(tag.contents))
     flush()
     nodes[0].end_block = len(blocks)
     return Page(nodes, blocks)

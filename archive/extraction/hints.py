@@ -95,6 +95,7 @@ WEAK_POSITIVE_WEIGHT = 8.0
 ARTICLE_BODY_WEIGHT = 60.0
 
 _cache: dict[str, int] = {}
+_tag_cache: dict[tuple[object, object, object], int] = {}
 
 #: :func:`furniture_level` values
 NOT_FURNITURE = 0
@@ -157,23 +158,31 @@ def furniture_level(tag: Tag) -> int:
 
     ``COMMENTS`` for comment sections, ``STRONG_FURNITURE`` for class/id words seldom
     found on the article's wrappers (share bars, ads, related lists...),
-    ``WEAK_FURNITURE`` for chrome tags,
-    furniture roles and words that themes also put on wrappers (sidebar, header, menu...),
-    else ``NOT_FURNITURE``. ``html``, ``body``, ``main`` and ``article`` elements are
-    never furniture by their class or id.
+    ``WEAK_FURNITURE`` for chrome tags, furniture roles and words that themes also put
+    on wrappers (sidebar, header, menu...), else ``NOT_FURNITURE``. ``html``, ``body``,
+    ``main`` and ``article`` elements are never furniture by their class or id.
     """
     name = tag.name
     if name in CHROME_TAGS:
         return WEAK_FURNITURE
+    attrs = tag.attrs
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    role = attrs.get("role")
+    if not classes and not ident and not role:
+        return NOT_FURNITURE
     if name in _NEVER_FLAGGED:
         return NOT_FURNITURE
-    level = NOT_FURNITURE
-    for n in _names(tag):
-        level = max(level, _name_level(n))
-    if level == NOT_FURNITURE:
-        role = tag.attrs.get("role")
-        if isinstance(role, str) and role.lower() in _FURNITURE_ROLES:
-            return WEAK_FURNITURE
+    key = (tuple(classes) if isinstance(classes, list) else classes, ident, role)
+    level = _tag_cache.get(key)
+    if level is None:
+        level = NOT_FURNITURE
+        for n in _names(tag):
+            level = max(level, _name_level(n))
+        if level == NOT_FURNITURE and isinstance(role, str) and role.lower() in _FURNITURE_ROLES:
+            level = WEAK_FURNITURE
+        if len(_tag_cache) < 100_000:
+            _tag_cache[key] = level
     return level
 
 

@@ -15,7 +15,8 @@ can never be article text is cut out of the markup first, in linear scans:
 * In ``<head>``, stylesheet, preload and icon ``<link>`` tags are removed; ``title``,
   ``meta`` and the other ``link`` tags stay for the metadata.
 * Whitespace between tags, which only creates empty text nodes, is removed unless it
-  may separate two words.
+  may separate two words; so are images and other void elements, and elements left
+  empty (ad slots, icons).
 
 Every scan is linear in the size of the page, whatever its markup (unclosed elements run
 to the end of the page, as browsers treat them).
@@ -56,6 +57,15 @@ _USELESS_LINK = re.compile(
     r"|modulepreload|icon|shortcut|apple-touch|mask-icon|manifest|search)[^>]*>",
     re.IGNORECASE,
 )
+
+#: Void elements that never hold text.
+_VOID = re.compile(r"<(?:img|source|track|input|wbr|param|area)\b[^>]*>", re.IGNORECASE)
+#: Elements left empty (ad slots, placeholders, icons) -- removed innermost first.
+_EMPTY = re.compile(
+    r"<(div|p|li|ul|section|figure)\b[^<>]*>\s*</\1\s*>|<(span|i|b|a)\b[^<>]*></\2\s*>",
+    re.IGNORECASE,
+)
+_EMPTY_PASSES = 3
 
 #: Whitespace between two tags is dropped unless the second one is inline, where the
 #: space may separate two words ("<em>one</em> <a>two</a>").
@@ -200,5 +210,10 @@ def prepare_html(text: str) -> PreparedPage:
     html = _cut_opaque(text)
     html = _cut_chrome(html)
     html = _trim_head(html)
+    html = _VOID.sub("", html)
     html = _SPACE_BETWEEN_TAGS.sub("><", html)
+    for _ in range(_EMPTY_PASSES):
+        html, count = _EMPTY.subn("", html)
+        if not count:
+            break
     return PreparedPage(html=html, json_ld=json_ld)
