@@ -14,6 +14,7 @@ import logging
 import queue
 import threading
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from archive.api import Archive
@@ -69,8 +70,8 @@ def export_stream(
     fmt: WebExportFormat,
     *,
     source: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
     lang: str | None = None,
     max_rows: int = 10_000,
 ) -> Iterator[bytes]:
@@ -94,8 +95,8 @@ def export_stream(
     return _stream(archive, query, fmt, source=source, since=since, until=until, lang=lang)
 
 
-def _stream(archive: Archive, query: str, fmt: WebExportFormat, **filters: str | None
-            ) -> Iterator[bytes]:
+def _stream(archive: Archive, query: str, fmt: WebExportFormat,
+            **filters: str | date | None) -> Iterator[bytes]:
     chunks: queue.Queue[object] = queue.Queue(maxsize=_QUEUE_CHUNKS)
     cancelled = threading.Event()
 

@@ -1,28 +1,44 @@
 """The JSON API: read-only endpoints over :class:`archive.api.Archive`.
 
-Each parameter is checked here (types, lengths, ranges, ``YYYY-MM-DD`` dates) before the
-archive sees it; what only the query layer can judge (the query's syntax, an empty date
-range, an impossible date) comes back from it as a ``QueryError`` and leaves as HTTP 400
-with that sentence (see ``app.py``).
+Each parameter is checked here (types, lengths, ranges, real ``YYYY-MM-DD`` dates) before
+the archive sees it, and a bad one answers HTTP 422; what only the query layer can judge
+(the query's syntax, a ``since`` after ``until``) comes back from it as a ``QueryError``
+and leaves as HTTP 400 with that sentence (see ``app.py``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BeforeValidator
 
 from archive.api import Archive
 from archive.results import ArchiveStats, ArticleView, CountRow
 from archive.web.export import EXPORT_MEDIA_TYPES, MAX_EXPORT_ROWS, export_stream
-from archive.web.schemas import CountResponse, SearchPage
+from archive.web.schemas import CountResponse, ErrorMessage, SearchPage
 
 MAX_QUERY_LENGTH = 1_000
 MAX_PAGE = 1_000
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+#: no control characters but tab and line breaks: a NUL reaches the full-text index's
+#: own parser as an unterminated string
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-router = APIRouter(prefix="/api")
+#: answers every endpoint may give besides its own (422, a bad parameter, is FastAPI's)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorMessage, "description": "The query or a filter is malformed."},
+    500: {"model": ErrorMessage, "description": "A bug; the server's log says more."},
+    503: {"model": ErrorMessage, "description": "The archive database cannot be used."},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorMessage, "description": "No article has this id."},
+}
+
+router = APIRouter(prefix="/api", responses=ERRORS)
 
 
 def get_archive(request: Request) -> Archive:
@@ -33,20 +49,30 @@ def get_archive(request: Request) -> Archive:
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 RequiredQuery = Annotated[str, Query(
-    min_length=1, max_length=MAX_QUERY_LENGTH,
+    min_length=1, max_length=MAX_QUERY_LENGTH, pattern=NO_CONTROL_CHARACTERS,
     description="Search words; phrases in quotes, -word or NOT to exclude, OR, field:word.",
 )]
 OptionalQuery = Annotated[str | None, Query(
-    max_length=MAX_QUERY_LENGTH, description="Search words; all articles when left out.",
+    max_length=MAX_QUERY_LENGTH, pattern=NO_CONTROL_CHARACTERS,
+    description="Search words; all articles when left out.",
 )]
 SourceParam = Annotated[str | None, Query(
     max_length=255, description="A domain (example.com) or a source name.",
 )]
-SinceParam = Annotated[str | None, Query(
-    pattern=DATE_PATTERN, description="Published on or after this day (YYYY-MM-DD, UTC).",
+
+
+def _strict_day(value: object) -> object:
+    # pydantic alone would also take a timestamp or a datetime for a date
+    if isinstance(value, str) and not DAY.fullmatch(value):
+        raise ValueError("use a date as YYYY-MM-DD")
+    return value
+
+
+SinceParam = Annotated[date | None, BeforeValidator(_strict_day), Query(
+    description="Published on or after this day (YYYY-MM-DD, UTC).",
 )]
-UntilParam = Annotated[str | None, Query(
-    pattern=DATE_PATTERN, description="Published on or before this day (YYYY-MM-DD, UTC).",
+UntilParam = Annotated[date | None, BeforeValidator(_strict_day), Query(
+    description="Published on or before this day (YYYY-MM-DD, UTC, the whole day).",
 )]
 LangParam = Annotated[str | None, Query(
     pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$", max_length=16,
@@ -77,7 +103,8 @@ def search(
                       hits=list(results.hits))
 
 
-@router.get("/articles/{article_id}", response_model=ArticleView, summary="One article")
+@router.get("/articles/{article_id}", response_model=ArticleView, summary="One article",
+            responses=NOT_FOUND)
 def article(
     archive: ArchiveDep, article_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
 ) -> ArticleView:

@@ -31,3 +31,9 @@ class CountResponse(BaseModel):
     by: Literal["day", "week", "month"]
     per_source: bool
     rows: list[CountRow]
+
+
+class ErrorMessage(BaseModel):
+    """An error the client can act on, as one sentence."""
+
+    detail: str
