@@ -13,11 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 
 from archive.web import create_app
 from db import DatabaseError
-from tests.web_archive import XSS_TEXT, XSS_TITLE, make_archive
+from tests.pg import fresh_schema, pg_unreachable_reason
+from tests.services import require_service
+from tests.web_archive import XSS_TEXT, XSS_TITLE, fill_archive, make_archive
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +235,18 @@ def test_a_missing_archive_fails_with_a_sentence(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="no archive"):
         create_app(f"sqlite:///{tmp_path / 'missing.db'}")
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_postgres_archive_is_served_read_only() -> None:
+    reason = pg_unreachable_reason()
+    require_service("PostgreSQL", reason is None, reason or "")
+    with fresh_schema("va_web") as url:
+        fill_archive(url)
+        with TestClient(create_app(url), raise_server_exceptions=False) as pg_client:
+            body = pg_client.get("/api/search", params={"q": "otter"}).json()
+            assert body["total"] == 4
+            assert pg_client.get("/api/stats").json()["articles"] == 5
+            engine = pg_client.app.state.archive.engine  # type: ignore[attr-defined]
+            with engine.connect() as connection, pytest.raises(
+                    InternalError, match="read-only transaction"):
+                connection.execute(text("DELETE FROM articles"))

@@ -42,6 +42,12 @@ EDITED = ("https://riverside.example/news/otter-pups", "Otter pups seen near the
 def make_archive(path: Path) -> str:
     """Write the sample archive to ``path`` (a new SQLite file) and return its URL."""
     url = f"sqlite:///{path}"
+    fill_archive(url)
+    return url
+
+
+def fill_archive(url: str) -> None:
+    """Store the sample articles into the (new, empty) archive at ``url``."""
     engine = open_engine(url)
     sessions = session_factory(engine)
     fetched = _day("2026-04-20")
@@ -61,4 +67,3 @@ def make_archive(path: Path) -> str:
                                              published=_day("2026-03-20"), language="en",
                                              site_name="Riverside News", page_type="article"))
     engine.dispose()
-    return url
