@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.articles import article_view
 from archive.export import ExportFormat, export_matches
 from archive.importer import import_jsonl
-from archive.query.engine import count_matches, search_matches
+from archive.query.engine import count_matches, search_matches, total_matches
 from archive.query.filters import Filters
 from archive.results import ArchiveStats, ArticleView, CountRow, ImportReport, SearchResults
 from archive.stats import archive_stats
@@ -113,6 +113,24 @@ class Archive:
         filters = Filters.build(source=source, since=since, until=until, lang=lang)
         with self._sessions() as session:
             return count_matches(session, query, filters, by=by, per_source=per_source)
+
+    def total(
+        self,
+        query: str | None = None,
+        *,
+        source: str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        lang: str | None = None,
+    ) -> int:
+        """How many articles match ``query`` (all, without one) and the filters.
+
+        Raises:
+            QueryError: the query is malformed or a parameter is out of range.
+        """
+        filters = Filters.build(source=source, since=since, until=until, lang=lang)
+        with self._sessions() as session:
+            return total_matches(session, query, filters)
 
     def article(self, ref: int | str) -> ArticleView:
         """One article by id or URL, with its metadata, text and earlier versions.

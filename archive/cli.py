@@ -18,6 +18,7 @@ from archive.commands.crawl import crawl
 from archive.commands.demo import demo
 from archive.commands.history import history
 from archive.commands.raw import export_warc_command, reextract_command
+from archive.commands.research import count, export, import_command, stats
 from archive.commands.web import serve
 from archive.exceptions import ArchiveError
 from db import DatabaseError
@@ -53,5 +54,5 @@ def main(verbose: int) -> None:
 
 
 for _command in (crawl, search, show, demo, history, reextract_command, export_warc_command,
-                 serve):
+                 serve, count, export, stats, import_command):
     main.add_command(_command)

@@ -151,6 +151,16 @@ def search_matches(
     return SearchResults(hits=hits, total=int(total), query=query, limit=limit, offset=offset)
 
 
+def total_matches(session: Session, query: str | None, filters: Filters | None = None) -> int:
+    """How many articles match ``query`` (all, without one) and ``filters``.
+
+    Raises:
+        QueryError: the query is malformed.
+    """
+    backend, plan = plan_query(session, query, filters or Filters())
+    return backend.total(session, plan)
+
+
 def count_matches(
     session: Session,
     query: str | None,
