@@ -86,7 +86,8 @@ def is_amp_url(url: str) -> bool:
 def strip_amp(url: str) -> str:
     """``url`` (normalised) with its AMP marker removed: the likely regular edition.
 
-    Covers ``amp.`` hosts, ``/amp`` path segments, ``.amp.html`` endings and the ``?amp=1`` / ``?outputType=amp`` flags.
+    Covers ``amp.`` hosts, ``/amp`` path segments, ``.amp.html`` endings and the
+    ``?amp=1`` / ``?outputType=amp`` flags.
     """
     parts = urlsplit(normalize_url(url))
     netloc = parts.netloc

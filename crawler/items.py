@@ -21,6 +21,10 @@ class PageItem:
     article: Article | None = None
     #: (reason code, detail) when the page could not be cleaned
     problem: tuple[str, str] | None = field(default=None)
+    #: URLs requested before redirects led to ``url``
+    redirected_from: tuple[str, ...] = ()
+    #: the publication date a news sitemap or feed gave for the page
+    listed_published: datetime | None = None
 
     def __repr__(self) -> str:  # keeps the page body out of Scrapy's logs
         return f"PageItem(url={self.url!r}, status={self.status}, bytes={len(self.body)})"
@@ -33,3 +37,11 @@ class PageErrorItem:
     url: str
     reason: str
     detail: str = ""
+
+
+@dataclass(slots=True)
+class NotModifiedItem:
+    """A known article re-checked with a conditional request and answered 304."""
+
+    url: str
+    fetched_at: datetime

@@ -6,17 +6,21 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive import recrawl
 from archive.exceptions import ExtractionError
 from archive.extraction import extract_article
+from archive.page_rules import apply_cleaning_rules
+from archive.sources import SourceConfig
 from archive.store import FetchedPage, Outcome, store_article
-from crawler.items import PageErrorItem, PageItem
+from archive.urls import listing_hint, normalize_url
+from crawler.items import NotModifiedItem, PageErrorItem, PageItem
 from db import models, open_engine, session_factory
 
 logger = logging.getLogger(__name__)
@@ -31,19 +35,45 @@ STAT_KEYS = {
     "errors": "archive/errors",
 }
 CRAWL_ID_STAT = "archive/crawl_id"
+#: candidate URLs a source crawl found (sitemaps, feeds, links), known ones included
+DISCOVERED_STAT = "archive/discovered"
+
+
+def _source_of(crawler: Crawler) -> SourceConfig | None:
+    """The source a ``source`` spider crawls; ``None`` for plain URL crawls."""
+    source = getattr(crawler.spider, "source", None)
+    return source if isinstance(source, SourceConfig) else None
 
 
 class ExtractPipeline:
-    """Clean each :class:`PageItem` into an :class:`~archive.Article`, or note why not."""
+    """Clean each :class:`PageItem` into an :class:`~archive.Article`, or note why not.
+
+    A source's cleaning rules are applied to the page first; a publication date from a
+    news sitemap or feed fills in when the page gives none.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
+            source = _source_of(self.crawler)
             try:
-                item.article = extract_article(item.body, item.url)
+                html: bytes | str = item.body
+                if source is not None and source.cleaning:
+                    html = apply_cleaning_rules(item.body, source.cleaning)
+                item.article = extract_article(html, item.url)
             except ExtractionError as exc:
                 item.problem = ("extraction_failed", str(exc))
             except RecursionError:
                 item.problem = ("extraction_failed", "the page is nested too deeply to parse")
+            article = item.article
+            if article is not None and article.published is None and item.listed_published:
+                article.published, article.date_source = item.listed_published, "sitemap"
         return item
 
 
@@ -62,15 +92,34 @@ class ArchivePipeline:
         self.engine: Engine | None = None
         self.sessions: sessionmaker[Session] | None = None
         self.crawl_id: int | None = None
+        self.error_reasons: dict[str, int] = {}
+        self.source: SourceConfig | None = None
+        self.policy: recrawl.RecheckPolicy | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.request_dropped, signal=signals.request_dropped)
         return pipeline
+
+    def request_dropped(self, request: Request) -> None:
+        """A redirect to a page this crawl already requested: remember the old URL as an
+        alias, so later crawls do not follow the redirect again."""
+        redirected = request.meta.get("redirect_urls")
+        if not redirected or self.source is None or self.policy is None:
+            return
+        assert self.sessions is not None
+        now = models.utcnow()
+        with self.sessions.begin() as session:
+            for url in redirected:
+                recrawl.record_page(session, url=normalize_url(url), source_name=self.source.name,
+                                    kind=recrawl.ALIAS, fetched_at=now, policy=self.policy)
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        self.source = _source_of(self.crawler)
+        self.policy = recrawl.RecheckPolicy.of(self.source) if self.source else None
         self.engine = open_engine(self.db_url)
         self.sessions = session_factory(self.engine)
         with self.sessions.begin() as session:
@@ -92,10 +141,16 @@ class ArchivePipeline:
         assert self.sessions is not None and self.crawl_id is not None
         logger.warning("Not archived: %s (%s: %s)", url, reason, detail)
         self._count("errors")
+        self.error_reasons[reason] = self.error_reasons.get(reason, 0) + 1
         with self.sessions.begin() as session:
             session.add(
                 models.CrawlError(crawl_id=self.crawl_id, url=url, reason=reason, detail=detail)
             )
+            if self.source is not None and self.policy is not None:
+                recrawl.record_page(
+                    session, url=normalize_url(url), source_name=self.source.name,
+                    kind=recrawl.ERROR, fetched_at=models.utcnow(), policy=self.policy,
+                )
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageErrorItem):
@@ -103,7 +158,51 @@ class ArchivePipeline:
         elif isinstance(item, PageItem):
             self._count("pages_fetched")
             self._archive(item)
+        elif isinstance(item, NotModifiedItem):
+            self._count("pages_fetched")
+            self._not_modified(item)
         return item
+
+    def _not_modified(self, item: NotModifiedItem) -> None:
+        assert self.sessions is not None
+        if self.source is None or self.policy is None:
+            return
+        with self.sessions.begin() as session:
+            recrawl.record_not_modified(
+                session, url=item.url, source_name=self.source.name,
+                fetched_at=item.fetched_at, policy=self.policy,
+            )
+        self._count("articles_unchanged")
+        logger.info("Not modified: %s", item.url)
+
+    def _record_page(self, item: PageItem, kind: str) -> None:
+        """Remember a non-article page of a source, and when to look at it again."""
+        if self.source is None or self.policy is None:
+            return
+        assert self.sessions is not None
+        with self.sessions.begin() as session:
+            for url in {normalize_url(item.url), *item.redirected_from}:
+                recrawl.record_page(session, url=url, source_name=self.source.name,
+                                    kind=kind, fetched_at=item.fetched_at, policy=self.policy)
+
+    def _record_article(
+        self, session: Session, item: PageItem, record: models.Article, outcome: Outcome
+    ) -> None:
+        """Remember the article's URL (with the validators for re-checks) and its aliases."""
+        assert self.source is not None and self.policy is not None
+        fetched = normalize_url(item.url)
+        same = fetched == record.url
+        validators = (_header(item, "ETag"), _header(item, "Last-Modified")) if same else (
+            None, None)
+        recrawl.record_article(
+            session, url=record.url, source_name=self.source.name, article=record,
+            fetched_at=item.fetched_at, changed=outcome is not Outcome.UNCHANGED,
+            policy=self.policy, validators=validators,
+        )
+        for alias in {fetched, *item.redirected_from} - {record.url}:
+            recrawl.record_page(session, url=alias, source_name=self.source.name,
+                                kind=recrawl.ALIAS, fetched_at=item.fetched_at,
+                                policy=self.policy, article_id=record.id)
 
     def _archive(self, item: PageItem) -> None:
         assert self.sessions is not None
@@ -111,14 +210,20 @@ class ArchivePipeline:
             self._record_error(item.url, *item.problem)
             return
         article = item.article
-        if article is None or not article.is_article:
+        listing = article is not None and article.page_type == "listing"
+        if self.source is not None and listing_hint(item.url):
+            listing = True  # a tag, category, author or paging URL, whatever its text
+        if article is None or not article.is_article or listing:
             logger.debug("Not an article (%s): %s", article and article.page_type, item.url)
             self._count("non_articles")
+            self._record_page(item, recrawl.LISTING)
             return
         page = FetchedPage(item.url, item.status, item.headers, item.body, item.fetched_at)
         try:
             with self.sessions.begin() as session:
                 outcome, record = store_article(session, page, article, crawl_id=self.crawl_id)
+                if self.source is not None:
+                    self._record_article(session, item, record, outcome)
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             self._record_error(item.url, "store_failed", reason)
@@ -140,7 +245,18 @@ class ArchivePipeline:
             assert crawl is not None
             for column, key in STAT_KEYS.items():
                 setattr(crawl, column, self.stats.get_value(key, 0))
+            crawl.requests = int(self.stats.get_value("downloader/request_count", 0) or 0)
+            crawl.discovered = int(self.stats.get_value(DISCOVERED_STAT, 0) or 0)
+            crawl.error_reasons = dict(self.error_reasons)
             crawl.finished_at = datetime.now(UTC)
             crawl.status = "finished" if reason == "finished" else f"stopped: {reason}"
         if self.engine is not None:
             self.engine.dispose()
+
+
+def _header(item: PageItem, name: str) -> str | None:
+    """The first value of the response header ``name`` (any case), or ``None``."""
+    for key, values in item.headers.items():
+        if key.lower() == name.lower() and values:
+            return str(values[0])[:512]
+    return None

@@ -23,10 +23,17 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
-RETRY_TIMES = 2
+RETRY_TIMES = 3
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 COOKIES_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # before Scrapy's UserAgentMiddleware (500), which then keeps our User-Agent
+    "crawler.middlewares.contact.ContactUserAgentMiddleware": 490,
+    # just before Scrapy's RetryMiddleware (550) on responses: waits, then it retries
+    "crawler.middlewares.retry_after.RetryDelayMiddleware": 560,
+}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
@@ -37,4 +44,11 @@ ITEM_PIPELINES = {
 ARCHIVE_DB = None
 #: How many links deep to follow from the start URLs (0: the start pages only).
 ARCHIVE_DEPTH = 2
+#: Who runs this crawler (a URL or e-mail address), added to the User-Agent so site
+#: owners can reach you; a sources file's ``contact`` sets it too.
+ARCHIVE_CONTACT = None
+#: Seconds before the first retry of a failed request; doubled for each further one.
+ARCHIVE_RETRY_BACKOFF = 2.0
+#: The longest wait a Retry-After header may ask for; longer, and the page is not retried.
+ARCHIVE_MAX_RETRY_AFTER = 300
 REMOTE_CONTROL_ENABLED = False

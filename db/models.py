@@ -171,9 +171,9 @@ class CrawlError(Base):
 class UrlState(Base):
     """What the crawler knows of one URL of a source: what it is and when to look again.
 
-    ``kind`` is ``"article"``, ``"listing"`` (a page only used to discover links),
-    ``"alias"`` (a URL that led to an article archived under another URL: a redirect or
-    an AMP edition), ``"other"`` (neither article nor listing) or ``"error"``.
+    ``kind`` is ``"article"``, ``"listing"`` (a page that is no article: only used to
+    discover links), ``"alias"`` (a URL that led to an article archived under another
+    URL: a redirect or an AMP edition) or ``"error"``.
     ``next_check`` is when a re-crawl may fetch it again; ``None`` means never.
     """
 

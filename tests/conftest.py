@@ -10,6 +10,7 @@ import pytest
 
 from archive.demo.server import serve_folder
 from db import open_engine, session_factory
+from tests.mockserver import MockSites
 from tests.pg import fresh_schema, pg_unreachable_reason
 from tests.services import require_service
 
@@ -75,3 +76,13 @@ def sessions(db_url: str):  # type: ignore[no-untyped-def]
     engine = open_engine(db_url)
     yield session_factory(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def archivist(tmp_path: Path) -> Iterator[MockSites]:
+    """The two sites of ``tests/site/archivist`` (a writable copy), served with the
+    behaviour of real news sites: see ``tests/mockserver.py``."""
+    from tests.archivist import serve_archivist
+
+    with serve_archivist(tmp_path) as sites:
+        yield sites

@@ -1,0 +1,1 @@
+"""Downloader middlewares of the viral-archive crawler, one per module."""

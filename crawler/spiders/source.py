@@ -1,0 +1,194 @@
+"""``source``: crawl one source of a sources file, incrementally.
+
+Pages are discovered in sitemaps (also those named in robots.txt), feeds, the start
+pages and links up to the source's depth; known articles are re-checked only when due,
+with conditional requests; known pages that are not due are not requested at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from archive.recrawl import CrawlPlan, Recheck, plan_crawl
+from archive.sources import SourceConfig, load_sources
+from archive.urls import normalize_url
+from crawler.discovery import read_feed, read_sitemap, robots_sitemaps, sitemap_body
+from crawler.items import NotModifiedItem, PageErrorItem, PageItem
+from crawler.pipelines import DISCOVERED_STAT
+from db import open_engine, session_factory
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+HOPS, PUBLISHED, RECHECK = "archive_hops", "archive_published", "archive_recheck"
+
+
+class SourceSpider(Spider):
+    """Crawl the source ``source`` (a :class:`SourceConfig`, or a name in the file ``config``).
+
+    ``plan`` (what to re-check and skip) is read from the archive when not given. On the
+    ``scrapy crawl`` command line: ``-a config=sources.toml -a source=NAME``.
+    """
+
+    name = "source"
+
+    def __init__(
+        self,
+        source: SourceConfig | str | None = None,
+        config: str | None = None,
+        plan: CrawlPlan | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(source, SourceConfig):
+            if not (config and source):
+                raise ValueError("the source spider needs -a config=FILE -a source=NAME")
+            source = load_sources(config).get(source)
+        self.source = source
+        self.source_name = source.name
+        self.start_urls = list(source.start_urls)
+        self.plan = plan
+        # Scrapy's offsite filter (redirects included) works on host names
+        self.allowed_domains = sorted({d.split(":")[0] for d in source.allowed_domains})
+        self.allow = [re.compile(p) for p in source.allow]
+        self.deny = [re.compile(p) for p in source.deny]
+        self.links = LinkExtractor(unique=True)
+
+    def _load_plan(self) -> CrawlPlan:
+        engine = open_engine(self.settings.get("ARCHIVE_DB"))
+        try:
+            with session_factory(engine)() as session:
+                return plan_crawl(session, self.source.name, datetime.now(UTC))
+        finally:
+            engine.dispose()
+
+    async def start(self) -> Any:
+        if self.plan is None:
+            self.plan = self._load_plan()
+        source = self.source
+        if source.robots_sitemaps:
+            roots = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}"
+                     for u in source.start_urls + source.sitemaps + source.feeds}
+            for root in sorted(roots):
+                yield Request(f"{root}/robots.txt", callback=self.parse_robots,
+                              errback=self.on_discovery_error)
+        for url in source.sitemaps:
+            yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        for url in source.feeds:
+            yield Request(url, callback=self.parse_feed, errback=self.on_error)
+        for url in source.start_urls:
+            yield Request(url, callback=self.parse, errback=self.on_error, meta={HOPS: 0})
+        for recheck in self.plan.rechecks:
+            yield self._recheck(recheck)
+
+    def _recheck(self, recheck: Recheck) -> Request:
+        headers = {}
+        if recheck.etag:
+            headers["If-None-Match"] = recheck.etag
+        if recheck.last_modified:
+            headers["If-Modified-Since"] = recheck.last_modified
+        meta = {HOPS: self.source.depth, RECHECK: True, "handle_httpstatus_list": [304]}
+        return Request(recheck.url, callback=self.parse, errback=self.on_error,
+                       headers=headers, meta=meta)
+
+    def _in_scope(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        host, netloc = (parts.hostname or "").lower(), parts.netloc.lower()
+        if not any(host == d or host.endswith("." + d) or netloc == d
+                   for d in self.source.allowed_domains):
+            return False
+        if self.allow and not any(p.search(url) for p in self.allow):
+            return False
+        return not any(p.search(url) for p in self.deny)
+
+    def follow_url(self, url: str, hops: int, published: datetime | None = None) -> Request | None:
+        """A request for a discovered page URL, or ``None`` if out of scope or known."""
+        url = normalize_url(url)
+        if not self._in_scope(url):
+            return None
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(DISCOVERED_STAT)
+        if self.plan is not None and url in self.plan.skip:
+            return None
+        return Request(url, callback=self.parse, errback=self.on_error,
+                       meta={HOPS: hops, PUBLISHED: published})
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        for url in robots_sitemaps(response.body, response.url):
+            yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        body = sitemap_body(response, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if body is None:
+            yield PageErrorItem(response.url, "not_a_sitemap", "the response is no sitemap XML")
+            return
+        content = read_sitemap(body, response.url)
+        for url in content.sitemaps:
+            yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        for listed in content.pages:
+            request = self.follow_url(listed.url, 0, listed.published)
+            if request is not None:
+                yield request
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        for listed in read_feed(response.body, response.url):
+            request = self.follow_url(listed.url, 0, listed.published)
+            if request is not None:
+                yield request
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        fetched_at = datetime.now(UTC)
+        if response.status == 304:
+            requested = response.request.url if response.request is not None else response.url
+            yield NotModifiedItem(normalize_url(requested), fetched_at)
+            return
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or not content_type.startswith(_HTML_TYPES):
+            yield PageErrorItem(response.url, "not_html", content_type or "no content type")
+            return
+        redirected = tuple(normalize_url(u) for u in response.meta.get("redirect_urls", []))
+        yield PageItem(
+            url=response.url,
+            status=response.status,
+            headers={k.decode("latin-1"): [v.decode("latin-1") for v in vs]
+                     for k, vs in response.headers.items()},
+            body=response.body,
+            fetched_at=fetched_at,
+            redirected_from=redirected,
+            listed_published=response.meta.get(PUBLISHED),
+        )
+        hops = response.meta.get(HOPS, 0)
+        if hops >= self.source.depth:
+            return
+        for link in self.links.extract_links(response):
+            request = self.follow_url(link.url, hops + 1)
+            if request is not None:
+                yield request
+
+    def on_discovery_error(self, failure: Failure) -> None:
+        """A missing robots.txt is normal: nothing to record."""
+        self.logger.debug("No robots.txt sitemaps: %s", failure.getErrorMessage())
+
+    def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # robots.txt forbade it or a middleware chose to skip it: politeness, not a failure
+            self.logger.debug("Skipped %s: %s", url, failure.getErrorMessage())
+            return
+        if isinstance(failure.value, HttpError):
+            status = failure.value.response.status
+            yield PageErrorItem(url, f"http_{status}", f"HTTP status {status}")
+        else:
+            yield PageErrorItem(url, "download_error", failure.getErrorMessage())
