@@ -72,6 +72,10 @@ def test_search_open_article_and_xss_as_text(browser, base_url: str,  # type: ig
     expect(page.locator("#stats")).to_contain_text("5 articles from 3 sources")
     # the counts chart: one bar per month with articles (January to April)
     expect(page.locator("#chart svg rect.bar")).to_have_count(4)
+    page.select_option("#by", "week")  # five articles in five weeks
+    expect(page.locator("#chart svg rect.bar")).to_have_count(5)
+    page.select_option("#by", "month")
+    expect(page.locator("#chart svg rect.bar")).to_have_count(4)
 
     page.fill("#q", "otter")
     page.select_option("#order", "newest")

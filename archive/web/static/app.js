@@ -262,11 +262,14 @@ function versionItem(version) {
 // --- counts over time -----------------------------------------------------------------
 
 let countsRequest = 0;
+let countsShown = null;
 
 async function drawCounts(params) {
   const request = filterParams(params, ["q", "source", "since", "until", "lang"]);
   const by = $("by").value;
   request.set("by", by);
+  if (request.toString() === countsShown) return; // e.g. only the results page changed
+  countsShown = request.toString();
   const ticket = ++countsRequest;
   const chart = $("chart");
   try {
@@ -275,6 +278,7 @@ async function drawCounts(params) {
     chart.replaceChildren(barChart(data.rows, params.get("q"), by));
   } catch (error) {
     if (ticket !== countsRequest) return;
+    countsShown = null;
     chart.replaceChildren(element("p", error instanceof ApiError ? error.message
       : "The counts could not be loaded.", "muted"));
   }
