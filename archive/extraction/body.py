@@ -24,7 +24,7 @@ from archive.extraction.hints import (
     TEASER_TAIL,
     UI_LABEL,
 )
-from archive.extraction.select import block_score, choose
+from archive.extraction.select import choose, is_teaser_link
 
 _WORD = re.compile(r"\w+")
 #: Blocks this long are kept once only (short ones, like table cells or "Step 1"
@@ -32,6 +32,8 @@ _WORD = re.compile(r"\w+")
 _MIN_REPEATED = 100
 #: A mostly linked block is kept with this many characters of text outside links.
 _MIN_UNLINKED = 100
+#: A teaser (headline link and what follows it) holds at most this many characters.
+_MAX_TEASER = 400
 _URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
@@ -44,6 +46,9 @@ class Body:
     blocks: int
     #: share of the chosen container's characters that sit inside links (0..1)
     link_density: float
+    #: headline-and-summary teasers making up most of the chosen content, as on a listing
+    #: page (0 when there are few or they are not most of the text)
+    teasers: int = 0
 
 
 def _key(text: str) -> str:
@@ -106,21 +111,39 @@ def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
     return text
 
 
-@dataclass(slots=True)
-class _Result:
-    texts: list[str]
-    #: link density of the chosen blocks, and the paragraph score of the kept ones
-    link_density: float
-    good: float
+def _teaser_items(page: Page, chosen: list[int]) -> int:
+    """How many headline-and-summary teasers the chosen blocks are, as on a listing page.
+
+    A teaser starts at a link of several words (not a "READ ALSO:" promotion) and runs
+    to the next one; it is short. Returns 0 unless such teasers hold most of the text.
+    """
+    items = 0
+    in_items = 0
+    total = 0
+    segment = -1  # characters since the last teaser link, -1 before the first
+    for i in chosen:
+        block = page.blocks[i]
+        if is_teaser_link(block) and not PROMO.match(block.text):
+            if 0 <= segment <= _MAX_TEASER:
+                items += 1
+                in_items += segment
+            segment = 0
+            continue
+        total += len(block.text)
+        if segment >= 0:
+            segment += len(block.text)
+    if 0 <= segment <= _MAX_TEASER:
+        items += 1
+        in_items += segment
+    return items if in_items * 2 >= total else 0
 
 
-def _emit(page: Page, chosen: list[int], title: str | None) -> _Result:
-    """The kept blocks' texts, in order, with the chosen blocks' link density."""
+def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], float]:
+    """The kept blocks' texts, in order, and the chosen blocks' link density."""
     titles = _title_keys(title)
     seen: set[str] = set()
     texts: list[str] = []
     chars = linked = 0
-    good = 0.0
     for i in chosen:
         block = page.blocks[i]
         chars += block.chars
@@ -135,8 +158,7 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> _Result:
                 continue
             seen.add(key)
         texts.append(text)
-        good += block_score(block)
-    return _Result(texts, linked / chars if chars else 0.0, good)
+    return texts, linked / chars if chars else 0.0
 
 
 def extract_body(soup: BeautifulSoup, *, title: str | None = None) -> Body:
@@ -147,7 +169,11 @@ def extract_body(soup: BeautifulSoup, *, title: str | None = None) -> Body:
     """
     root = soup.body if isinstance(soup.body, Tag) else soup
     page = walk(root)
-    result = _emit(page, choose(page), title)
+    chosen = choose(page)
+    texts, density = _emit(page, chosen, title)
     return Body(
-        text="\n\n".join(result.texts), blocks=len(result.texts), link_density=result.link_density
+        text="\n\n".join(texts),
+        blocks=len(texts),
+        link_density=density,
+        teasers=_teaser_items(page, chosen),
     )

@@ -24,15 +24,18 @@ _ARTICLE_TYPES = {
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting",
     "liveblogposting", "techarticle", "scholarlyarticle", "report",
 }
-_LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "website"}
+_LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
 
 
 def classify_page(meta: Metadata, body: Body) -> str:
     """Return ``"article"``, ``"listing"`` or ``"empty"`` for a cleaned page.
 
-    A page is an article when it declares an article type and has some text, or when it
-    has several blocks of running text that are mostly not links. Pages declaring a
-    collection type, or whose main text is mostly links, are listings.
+    Listings: pages whose main text is mostly links, pages declaring a collection type
+    (CollectionPage, ItemList...), and pages made of three or more headline-and-summary
+    teasers that do not declare an article type. Articles: pages declaring an article
+    type with some text, and pages with several blocks of running text. A bare
+    ``og:type=website``, which many sites put on every page, only counts when the text
+    is short.
     """
     if not body.text:
         return "empty"
@@ -40,9 +43,11 @@ def classify_page(meta: Metadata, body: Body) -> str:
     declared_listing = bool(meta.page_types & _LISTING_TYPES) and not declared_article
     if body.link_density > 0.5 or declared_listing:
         return "listing"
-    if declared_article and len(body.text) >= 150:
-        return "article"
-    if body.blocks >= 2 and len(body.text) >= 400:
+    if declared_article:
+        return "article" if len(body.text) >= 150 else "listing"
+    if body.teasers >= 3:
+        return "listing"
+    if body.blocks >= 2 and len(body.text) >= (400 if "website" not in meta.page_types else 800):
         return "article"
     return "listing"
 
