@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 from sqlalchemy import text
 from sqlalchemy.exc import InternalError, OperationalError
 
+from archive.cli import main
 from archive.web import create_app
 from db import DatabaseError
 from tests.pg import fresh_schema, pg_unreachable_reason
@@ -250,3 +252,9 @@ def test_a_postgres_archive_is_served_read_only() -> None:
             with engine.connect() as connection, pytest.raises(
                     InternalError, match="read-only transaction"):
                 connection.execute(text("DELETE FROM articles"))
+
+
+def test_serve_refuses_a_missing_archive(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--db", f"sqlite:///{tmp_path / 'none.db'}"])
+    assert result.exit_code == 1
+    assert "There is no archive" in result.output and "Traceback" not in result.output
