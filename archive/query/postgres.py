@@ -74,19 +74,16 @@ def _matches(vector: ColumnElement[Any], query: ColumnElement[Any]) -> ColumnEle
 
 def author_condition(value: Leaf) -> ColumnElement[bool]:
     """Articles with an author whose name holds this word or phrase (a word beginning so,
-    for a prefix), without regard to case."""
-    name = " ".join(value.text.split()).replace("\\", "\\\\")
+    for a prefix; words separated by spaces or hyphens), without regard to case — the
+    same rule as :func:`archive.query.sqlite.author_condition`."""
+    name = " ".join(value.text.replace("-", " ").split()).replace("\\", "\\\\")
     name = name.replace("%", "\\%").replace("_", "\\_")
-    if isinstance(value, Prefix):
-        patterns = [f"{name}%", f"% {name}%"]
-    else:
-        patterns = [name, f"{name} %", f"% {name}", f"% {name} %"]
+    pattern = f"% {name}%" if isinstance(value, Prefix) else f"% {name} %"
     authors = func.json_array_elements_text(models.Article.authors).table_valued("value")
     authors = authors.alias("author")
+    spaced = literal_column("' '").concat(func.replace(authors.c.value, "-", " ")).concat(" ")
     return exists(
-        select(literal_column("1"))
-        .select_from(authors)
-        .where(or_(*(authors.c.value.ilike(p, escape="\\") for p in patterns)))
+        select(literal_column("1")).select_from(authors).where(spaced.ilike(pattern, escape="\\"))
     )
 
 

@@ -56,17 +56,16 @@ def _like_escape(text: str) -> str:
 
 def author_condition(value: Leaf) -> ColumnElement[bool]:
     """Articles with an author whose name holds this word or phrase (or a word beginning
-    so, for a prefix); ASCII letters compare without regard to case."""
-    name = _like_escape(" ".join(value.text.split()))
-    if isinstance(value, Prefix):
-        patterns = [f"{name}%", f"% {name}%"]
-    else:
-        patterns = [name, f"{name} %", f"% {name}", f"% {name} %"]
+    so, for a prefix); words are separated by spaces or hyphens; ASCII letters compare
+    without regard to case."""
+    name = _like_escape(" ".join(value.text.replace("-", " ").split()))
+    pattern = f"% {name}%" if isinstance(value, Prefix) else f"% {name} %"
     authors = func.json_each(models.Article.authors).table_valued("value").alias("author")
+    spaced = literal_column("' '").concat(func.replace(authors.c.value, "-", " ")).concat(" ")
     return exists(
         select(literal_column("1"))
         .select_from(authors)
-        .where(or_(*(authors.c.value.like(p, escape="\\") for p in patterns)))
+        .where(spaced.like(pattern, escape="\\"))
     )
 
 
