@@ -16,6 +16,7 @@ from archive import __version__
 from archive.commands.articles import search, show
 from archive.commands.crawl import crawl
 from archive.commands.demo import demo
+from archive.commands.distributed import enqueue, worker
 from archive.commands.history import history
 from archive.commands.raw import export_warc_command, reextract_command
 from archive.commands.research import count, export, import_command, stats
@@ -54,5 +55,5 @@ def main(verbose: int) -> None:
 
 
 for _command in (crawl, search, show, demo, history, reextract_command, export_warc_command,
-                 serve, count, export, stats, import_command):
+                 serve, count, export, stats, import_command, worker, enqueue):
     main.add_command(_command)

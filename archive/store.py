@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, func, select
+from sqlalchemy import Insert, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive.article import Article
@@ -102,22 +101,27 @@ def apply_article(record: models.Article, article: Article) -> None:
     record.extractor_version = EXTRACTOR_VERSION
 
 
-def _insert_article(session: Session, record: models.Article) -> bool:
-    """Insert ``record``; False when another transaction inserted its URL meanwhile."""
+def _insert_article(session: Session, record: models.Article) -> models.Article | None:
+    """Insert ``record`` and return the stored row; ``None`` when another transaction
+    inserted the same URL since we looked."""
     if session.get_bind().dialect.name != "postgresql":
         # SQLite lets one writer at a time in, so the row looked for cannot appear under us
-        # (and pysqlite's SAVEPOINT handling cannot be trusted to keep the transaction whole)
         session.add(record)
         session.flush()
-        return True
-    try:
-        with session.begin_nested():
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        session.expunge(record)
-        return False
-    return True
+        return record
+    # one round trip, and no savepoint: the database skips the row if the URL is taken
+    values = {
+        attribute.key: getattr(record, attribute.key)
+        for attribute in inspect(models.Article).column_attrs
+        if attribute.key in record.__dict__
+    }
+    stmt = (
+        postgresql.insert(models.Article)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["url"])
+        .returning(models.Article)
+    )
+    return session.scalars(stmt).first()
 
 
 def _raw_page(page: FetchedPage, crawl_id: int | None) -> models.RawPage:
@@ -154,11 +158,12 @@ def store_article(
             changed_at=page.fetched_at,
         )
         apply_article(record, article)
-        if _insert_article(session, record):
+        stored = _insert_article(session, record)
+        if stored is not None:
             raw = _raw_page(page, crawl_id)
-            raw.article_id = record.id
+            raw.article_id = stored.id
             session.add(raw)
-            return Outcome.NEW, record
+            return Outcome.NEW, stored
         # another process archived this URL since we looked: carry on from its row
         record = session.scalars(select(models.Article).where(models.Article.url == url)).one()
     record.last_seen = max(record.last_seen, page.fetched_at)

@@ -32,8 +32,13 @@ def print_summary(console: Console, result: CrawlResult, db_url: str, seconds: f
               help="How many links deep to follow from the start URLs (0: start pages only).")
 @click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
               help="Also follow links into this domain (repeatable).")
+@click.option("--frontier", "frontier_url", metavar="URL",
+              help="Crawl through a shared Redis frontier (redis://HOST:6379/0) that "
+                   "`viral-archive worker` processes elsewhere also work on.")
+@click.option("--frontier-name", default="default", show_default=True, metavar="NAME",
+              help="Which frontier in that Redis.")
 def crawl(urls: tuple[str, ...], db_url: str | None, depth: int,
-          allow_domains: tuple[str, ...]) -> None:
+          allow_domains: tuple[str, ...], frontier_url: str | None, frontier_name: str) -> None:
     """Crawl from URLS, following links within their sites, into the archive.
 
     Each page is cleaned and archived as it arrives; listing pages are followed but not
@@ -44,6 +49,11 @@ def crawl(urls: tuple[str, ...], db_url: str | None, depth: int,
     for url in urls:
         if not url.startswith(("http://", "https://")):
             raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URLS")
+    if frontier_url:
+        from archive.commands.distributed import crawl_via_frontier
+
+        crawl_via_frontier(urls, frontier_url, frontier_name, db_url, depth, allow_domains)
+        return
     resolved = resolve_db_url(db_url)
     open_engine(resolved).dispose()  # a bad database fails here, before any request
     started = time.monotonic()

@@ -1,0 +1,121 @@
+"""``worker``: crawl pages from a shared Redis frontier, alongside other workers.
+
+Start pages come from the frontier's ``start_urls`` list (``viral-archive enqueue``);
+each carries its depth limit and the hosts its links may stay in, and passes them on to
+the requests for its links, so one frontier can hold crawls of different sites. Links
+go through scrapy-redis's scheduler: queued in Redis, filtered against the frontier's
+fingerprints, leased by whichever worker asks first (:mod:`crawler.frontier`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy_redis.spiders import RedisSpider
+from twisted.python.failure import Failure
+
+from crawler.frontier import Frontier, StartPage
+from crawler.items import PageErrorItem, PageItem
+
+logger = logging.getLogger(__name__)
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+HOSTS_META = "archive_hosts"
+MAX_DEPTH_META = "archive_max_depth"
+
+
+def host_allowed(url: str, hosts: list[str]) -> bool:
+    """Whether ``url``'s host is one of ``hosts`` or below one (ports aside)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
+class WorkerSpider(RedisSpider):
+    """Fetch pages leased from the frontier; queue their links; hand pages to the pipelines.
+
+    The spider closes once the whole frontier — start pages, queue, and every worker's
+    leases — has been empty for ``MAX_IDLE_TIME_BEFORE_CLOSE`` seconds (0: never).
+    """
+
+    name = "worker"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.links = LinkExtractor(unique=True)
+        self._idle_since = time.monotonic()
+        self._frontier: Frontier | None = None
+
+    @property
+    def frontier(self) -> Frontier:
+        if self._frontier is None:
+            settings = self.crawler.settings
+            self._frontier = Frontier(settings["REDIS_URL"], settings["ARCHIVE_FRONTIER_NAME"])
+        return self._frontier
+
+    def make_request_from_data(self, data: bytes) -> Request:
+        page = StartPage.from_json(data)
+        return Request(
+            page.url, callback=self.parse, errback=self.on_error, dont_filter=True,
+            meta={HOSTS_META: list(page.hosts), MAX_DEPTH_META: page.depth},
+        )
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or not content_type.startswith(_HTML_TYPES):
+            yield PageErrorItem(response.url, "not_html", content_type or "no content type")
+            return
+        # links first: once the page's item is through the pipelines its request is
+        # acknowledged, and by then every link must already be in the frontier
+        hosts = list(response.meta.get(HOSTS_META, []))
+        max_depth = int(response.meta.get(MAX_DEPTH_META, 0))
+        if response.meta.get("depth", 0) < max_depth:
+            for link in self.links.extract_links(response):
+                if host_allowed(link.url, hosts):
+                    yield Request(link.url, callback=self.parse, errback=self.on_error,
+                                  meta={HOSTS_META: hosts, MAX_DEPTH_META: max_depth})
+        yield PageItem(
+            url=response.url,
+            status=response.status,
+            headers={k.decode("latin-1"): [v.decode("latin-1") for v in vs]
+                     for k, vs in response.headers.items()},
+            body=response.body,
+            fetched_at=datetime.now(UTC),
+        )
+
+    def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self.logger.debug("Skipped %s: %s", url, failure.getErrorMessage())
+            return
+        if isinstance(failure.value, HttpError):
+            status = failure.value.response.status
+            yield PageErrorItem(url, f"http_{status}", f"HTTP status {status}")
+        else:
+            yield PageErrorItem(url, "download_error", failure.getErrorMessage())
+
+    def spider_idle(self) -> None:
+        """Take start pages when there are some; close after the frontier stayed empty."""
+        frontier = self.frontier
+        # idle means nothing of ours is in flight: leases left are of requests that
+        # produced no page (a redirect to a known URL...), and would look like work forever
+        frontier.client.delete(frontier.processing_key(self.crawler.settings["ARCHIVE_WORKER_ID"]))
+        frontier.recover_dead_leases()
+        if frontier.status().busy:
+            self._idle_since = time.monotonic()
+        self.schedule_next_requests()
+        idle_for = time.monotonic() - self._idle_since
+        if self.max_idle_time and idle_for >= self.max_idle_time:
+            logger.info("The frontier has been empty for %.0fs: stopping", idle_for)
+            return
+        raise DontCloseSpider
