@@ -119,12 +119,16 @@ def json_ld_authors(value: Any, refs: dict[str, dict[str, Any]] | None = None) -
     return persons or orgs
 
 
-_BYLINE_ATTR = re.compile(
-    r"(?:rel\s*=\s*[\"']?author[\s\"'>]|itemprop\s*=\s*[\"']?author[\s\"'>]|"
-    r"class\s*=\s*[\"'](?:[^\"'>]* )?(?:byline|author|author-name|authors|entry-author|"
-    r"post-author|article-author|autor|autorin)[\s\"'])",
-    re.IGNORECASE,
+#: Attribute values marking bylines; found literally first (fast), their context after.
+_BYLINE_WORD = re.compile(
+    r"author|byline|autor|autorin|author-name|authors|entry-author|post-author|"
+    r"article-author|Author|Byline"
 )
+_BYLINE_CLASSES = frozenset({
+    "byline", "author", "author-name", "authors", "entry-author", "post-author",
+    "article-author", "autor", "autorin", "article__author", "c-byline",
+})
+_ATTR_BEFORE = re.compile(r"\b(rel|itemprop|class)\s*=\s*[\"']?([^\"'=<>]*)$", re.IGNORECASE)
 _NAME_PROP = re.compile(r"itemprop\s*=\s*[\"']?name[\s\"'>]", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
 _SKIP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
@@ -164,14 +168,28 @@ def html_bylines(html: str, limit: int = 5) -> list[str]:
     the parsed page no longer holds them.
     """
     found: list[str] = []
-    for m in _BYLINE_ATTR.finditer(html):
+    for n, m in enumerate(_BYLINE_WORD.finditer(html)):
+        if n > 300:
+            break
+        if html[m.start() - 1:m.start()] not in ("\"", "'", " ", "=") or html[
+            m.end():m.end() + 1
+        ] not in ("\"", "'", " ", ">"):
+            continue
         lt = html.rfind("<", max(0, m.start() - 1000), m.start())
         if lt < 0 or html.find(">", lt, m.start()) >= 0:
             continue  # not inside a start tag
-        tag_name = html[lt + 1:lt + 10].split(None, 1)[0].lower() if html[lt + 1:lt + 2] else ""
-        if tag_name in ("meta", "link", "body", "html", "article", "main", "section"):
+        context = _ATTR_BEFORE.search(html, max(lt, m.start() - 200), m.start())
+        if context is None:
             continue
-        if "itemprop" in m.group(0).lower():
+        attribute, word = context.group(1).lower(), m.group(0).lower()
+        if attribute == "class" and word not in _BYLINE_CLASSES:
+            continue
+        if attribute in ("rel", "itemprop") and word != "author":
+            continue
+        tag_name = html[lt + 1:lt + 12].split(None, 1)[0].lower() if html[lt + 1:lt + 2] else ""
+        if tag_name in ("meta", "link", "body", "html", "article", "main", "section", "script"):
+            continue
+        if attribute == "itemprop":
             inner = _NAME_PROP.search(html, m.end(), m.end() + 600)
             if inner is not None:
                 inner_lt = html.rfind("<", 0, inner.start())

@@ -95,6 +95,10 @@ _URL_DATE = re.compile(
     rf"(?<![\d])(?P<y>{_YEAR})(?P<s>[/_.-])?(?P<m>0[1-9]|1[0-2]|(?<=[/_.-])[1-9](?=[/_.-]))"
     rf"(?(s)[/_.-]|)(?P<d>0[1-9]|[12]\d|3[01]|(?<=[/_.-])[1-9])(?![\d])"
 )
+_URL_DMY = re.compile(
+    rf"(?<![\d])(?P<d>0[1-9]|[12]\d|3[01])(?P<s>[_.-])(?P<m>0[1-9]|1[0-2])(?P=s)(?P<y>{_YEAR})"
+    r"(?![\d])"
+)
 _URL_MONTH = re.compile(rf"/(?P<y>{_YEAR})/(?P<m>0?[1-9]|1[0-2])/")
 _WAYBACK = re.compile(r"^https?://web\.archive\.org/web/[^/]*/", re.IGNORECASE)
 
@@ -273,7 +277,13 @@ def url_date(url: str | None) -> datetime | None:
         value = _build(int(m["y"]), int(m["m"]), int(m["d"]))
         if value is not None:
             return value
-    return None
+    return _url_dmy(path)
+
+
+def _url_dmy(path: str) -> datetime | None:
+    """A day-month-year date in a URL path (``/news/29-10-2021``)."""
+    m = _URL_DMY.search(path)
+    return _build(int(m["y"]), int(m["m"]), int(m["d"])) if m else None
 
 
 def url_month(url: str | None) -> tuple[int, int] | None:

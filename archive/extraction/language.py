@@ -96,6 +96,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
                     "karena ada dalam oleh"),
 }
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
 _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ja", re.compile(r"[\u3040-\u30ff]")),
     ("ko", re.compile(r"[\uac00-\ud7af]")),
@@ -114,7 +115,7 @@ _PERSIAN = re.compile(r"[پچژگ]")
 def guess_language(text: str) -> str | None:
     """A guess at the language of ``text`` (ISO 639-1), or ``None`` when unclear."""
     sample = text[:6000]
-    letters = sum(1 for c in sample if c.isalpha())
+    letters = len(_LETTER.findall(sample))
     if letters < 40:
         return None
     for code, pattern in _SCRIPTS:

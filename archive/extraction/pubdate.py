@@ -61,7 +61,8 @@ MODIFIED_META = (
 )
 _SCRIPT_DATE = re.compile(
     r"[\"'](?:datePublished|publishedAt|published_at|publishDate|publish_date|pubDate|"
-    r"firstPublished(?:At|Date)?|publicationDate|publication_date|date_published)[\"']"
+    r"publishedDate|published_date|firstPublished(?:At|Date)?|first_published(?:_at)?|"
+    r"publicationDate|publication_date|date_published)[\"']"
     r"\s*:\s*[\"']?([0-9][^\"',}]{5,40})",
 )
 _SCRIPT_MODIFIED = re.compile(
@@ -70,6 +71,8 @@ _SCRIPT_MODIFIED = re.compile(
 )
 #: The score from which a date shown by the headline overrides the page's metadata.
 _SHOWN_SCORE = 4
+#: Below this score a date found in the text is taken as weak evidence.
+_WEAK_SCORE = 2
 _AMBIGUOUS = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
 
 
@@ -232,7 +235,12 @@ def find_dates(
         best = best_spot(
             [s for s in spots if url_ym is None or (s.value.year, s.value.month) == url_ym]
         )
-        if best is not None:
+        weak = best is None or (best.score or 0) < _WEAK_SCORE
+        if weak and text_modified is not None:
+            # A page that only says when it was last updated (a wiki, a documentation
+            # page): that is the date it stands by.
+            found.published, found.source = text_modified, "text"
+        elif best is not None:
             found.published, found.source = best.value, best.kind
     if found.published is None:
         script_published, script_modified = script_dates(html)

@@ -20,7 +20,9 @@ from archive.extraction.dates import find_text_dates, parse_date
 #: (a pattern starting with a literal is scanned fast); the text around is checked after.
 _ANCHOR_YEAR = re.compile(r"(?:199|20[0-9])[0-9]")
 _ANCHOR_SHORT = re.compile(r"\.[01]?[0-9]\.[0-9][0-9]")
-_OPAQUE_START = re.compile(r"<!--|<(script|style|noscript|template|svg|textarea|select)\b", re.I)
+_OPAQUE_NAMES = ("script", "style", "noscript", "template", "svg", "textarea", "select")
+_OPAQUE_START = re.compile(r"<!--|<(" + "|".join(_OPAQUE_NAMES) + r")\b", re.I)
+_CLOSE_TAGS = {name: re.compile(r"</" + name + r"\s*>", re.I) for name in _OPAQUE_NAMES}
 _CHROME = re.compile(r"<(/?)(footer|nav|aside)\b", re.I)
 _COMMENTS = re.compile(r"comments|commentlist|comment-list|respond|disqus_thread|kommentare")
 _HEADING_START = re.compile(r"<[hH]([1-3])[\s>]")
@@ -74,6 +76,8 @@ _BAD_HINT = re.compile(
 )
 _MODIFIED_HINT = re.compile(r"updat|modif|aktualis|edited|revis", re.I)
 _MAX_ANCHORS = 3000
+#: The score of dates that are neither publication nor modification dates.
+_NOT_A_DATE = -1000
 #: How far around the headline (in characters) its own date is looked for.
 _WINDOW_BEFORE = 6000
 _WINDOW_AFTER = 12000
@@ -105,7 +109,7 @@ def _opaque_spans(text: str) -> list[tuple[int, int]]:
             end = text.find("-->", m.end())
             end = len(text) if end < 0 else end + 3
         else:
-            close = re.compile(r"</" + m.group(1) + r"\s*>", re.I).search(text, m.end())
+            close = _CLOSE_TAGS[m.group(1).lower()].search(text, m.end())
             end = len(text) if close is None else close.end()
         spans.append((m.start(), end))
         pos = end
@@ -153,7 +157,9 @@ class _Page:
     def _comments_start(self) -> int:
         """Offset of the first element whose id or class names the comments section."""
         html = self.html
-        for m in _COMMENTS.finditer(html):
+        for m in _COMMENTS.finditer(html, max(0, self.headline_at)):
+            if html[m.start() - 1] not in "\"' =" or html[m.end():m.end() + 1] not in "\"' >":
+                continue
             element = _element_at(html, m.start())
             if element is None or self.hidden(m.start()):
                 continue
@@ -185,20 +191,6 @@ class _Page:
     def hidden(self, pos: int) -> bool:
         return _inside(self.opaque, self.opaque_starts, pos)
 
-    def visible(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """The stretches of ``html[lo:hi]`` outside scripts, styles and comments."""
-        regions: list[tuple[int, int]] = []
-        pos = lo
-        for start, end in self.opaque[max(0, bisect_right(self.opaque_starts, lo) - 1):]:
-            if start >= hi:
-                break
-            if start > pos:
-                regions.append((pos, start))
-            pos = max(pos, end)
-        if pos < hi:
-            regions.append((pos, min(hi, len(self.html))))
-        return regions
-
     def near_headline(self, pos: int) -> int:
         """2 within a few elements of the headline, 1 a little further below it, else 0."""
         if self.headline_at < 0:
@@ -218,7 +210,7 @@ class _Page:
         if _MOD_CUE.search(before[-40:]) or _MODIFIED_HINT.search(own_hint):
             return None
         if _OTHER_CUE.search(before[-40:]):
-            return None
+            return _NOT_A_DATE
         score = 0
         if _PUB_CUE.search(before[-30:]):
             score += 3
@@ -331,25 +323,24 @@ def scan_dates(
     if near_headline_only:
         if page.headline_at < 0:
             return spots, None
-        regions = page.visible(
-            max(0, page.headline_at - _WINDOW_BEFORE), page.headline_at + _WINDOW_AFTER
-        )
+        lo, hi = max(0, page.headline_at - _WINDOW_BEFORE), page.headline_at + _WINDOW_AFTER
     else:
-        regions = page.visible(0, len(html))
-    for lo, hi in regions:
-        _scan_region(page, lo, hi, prefer_dmy, spots)
+        lo, hi = 0, len(html)
+    _scan_region(page, lo, min(hi, len(html)), prefer_dmy, spots)
     for spot in spots:
         if spot.score is None:
             modified = modified or spot.value
-    return [s for s in spots if s.score is not None], modified
+    return [s for s in spots if s.score is not None and s.score != _NOT_A_DATE], modified
 
 
 def _scan_region(
     page: _Page, lo: int, hi: int, prefer_dmy: bool, spots: list[DatedSpot]
 ) -> None:
-    """Add the dated spots of ``html[lo:hi]`` (a stretch without scripts) to ``spots``."""
+    """Add the dated spots of ``html[lo:hi]`` outside scripts and comments to ``spots``."""
     html = page.html
     for m in _TIME_TAG.finditer(html, lo, hi):
+        if page.hidden(m.start()):
+            continue
         value = _attr_date(m.group(1)) or parse_date(html_lib.unescape(m.group(2)))
         if value is None:
             continue
@@ -365,10 +356,10 @@ def _scan_region(
     if len(anchors) > _MAX_ANCHORS:
         anchors = sorted(anchors)[:_MAX_ANCHORS]
     for pos in anchors:
-        gt = html.rfind(">", max(0, lo - 1, pos - 1000), pos)
+        gt = html.rfind(">", max(0, pos - 1000), pos)
         start = gt + 1
-        if gt < 0 or start in done or html.find("<", start, pos) >= 0:
-            continue  # inside a tag, or in a very long text
+        if gt < 0 or start in done or html.find("<", start, pos) >= 0 or page.hidden(pos):
+            continue  # inside a tag or a script, or in a very long text
         done.add(start)
         end = html.find("<", pos, pos + 1000)
         if end < 0:
