@@ -20,6 +20,7 @@ from archive.commands.distributed import enqueue, worker
 from archive.commands.history import history
 from archive.commands.raw import export_warc_command, reextract_command
 from archive.commands.research import count, export, import_command, stats
+from archive.commands.sources import schedule, sources
 from archive.commands.web import serve
 from archive.exceptions import ArchiveError
 from db import DatabaseError
@@ -55,5 +56,6 @@ def main(verbose: int) -> None:
 
 
 for _command in (crawl, search, show, demo, history, reextract_command, export_warc_command,
-                 serve, count, export, stats, import_command, worker, enqueue):
+                 serve, count, export, stats, import_command, worker, enqueue, sources,
+                 schedule):
     main.add_command(_command)

@@ -33,7 +33,10 @@ class CrawlProgress:
     written every ``interval`` seconds, and when the counts change after a quiet spell.
     """
 
-    def __init__(self, stream: TextIO | None = None, *, interval: float = 5.0) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, interval: float = 5.0, label: str = "crawling"
+    ) -> None:
+        self.label = label
         self.stream = stream or sys.stderr
         self.console = Console(file=self.stream, stderr=self.stream is sys.stderr)
         self.interval = interval
@@ -45,7 +48,7 @@ class CrawlProgress:
     def _render(self) -> Table:
         table = Table.grid(padding=(0, 2))
         elapsed = time.monotonic() - self.started
-        table.add_row(f"[bold]crawling[/] {elapsed:5.1f}s", format_counts(self.counts))
+        table.add_row(f"[bold]{self.label}[/] {elapsed:5.1f}s", format_counts(self.counts))
         return table
 
     def __enter__(self) -> CrawlProgress:
@@ -63,7 +66,8 @@ class CrawlProgress:
         now = time.monotonic()
         if changed and now - self.last_line >= self.interval:
             self.last_line = now
-            print(f"[{now - self.started:6.1f}s] {format_counts(counts)}", file=self.stream)
+            print(f"[{now - self.started:6.1f}s] {self.label}: {format_counts(counts)}",
+                  file=self.stream)
 
     def __exit__(
         self,

@@ -93,7 +93,7 @@ def _state(
     state = session.scalar(select(models.UrlState).where(models.UrlState.url == url))
     if state is None:
         state = models.UrlState(
-            url=url, source_name=source_name, kind=kind,
+            url=url, source_name=source_name, kind=kind, fail_count=0,
             first_fetched=fetched_at, last_fetched=fetched_at,
         )
         session.add(state)

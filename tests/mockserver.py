@@ -10,7 +10,8 @@ Serves ``tests/site/archivist``-style folders, one per host name (``127.0.0.1`` 
   ``If-Modified-Since`` with 304;
 - serves ``X.xml.gz`` gzip-compressed from ``X.xml``;
 - redirects the paths in ``REDIRECTS``; answers a ``flaky`` path 429 once, then 200;
-- with ``broken`` set, answers every request with an empty page.
+- with ``broken`` set, answers every request with an empty page; with ``status`` set,
+  with that status.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ class MockSites:
     #: paths answered 503 this many more times before they succeed
     failing: dict[str, int] = field(default_factory=dict)
     broken: bool = False
+    #: when set, every request is answered with this status
+    status: int | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, site: str, path: str = "/") -> str:
@@ -106,6 +109,8 @@ class _Handler(BaseHTTPRequestHandler):
             failing = sites.failing.get(path, 0)
             if failing:
                 sites.failing[path] = failing - 1
+        if sites.status is not None:
+            return self._send(sites.status, b"error", {"Content-Type": "text/plain"})
         if sites.broken:
             return self._send(200, b"<html><body></body></html>", {"Content-Type": TYPES[".html"]})
         if flaky is not None:
