@@ -50,7 +50,9 @@ def plot_png(rows: Sequence[CountRow], path: Path, *, title: str, by: str) -> No
         import matplotlib
 
         matplotlib.use("Agg")
+        import matplotlib.dates as mdates
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError as exc:
         raise ArchiveError(
             "PNG charts need matplotlib; install it with: pip install 'viral-archive[plot]'"
@@ -69,14 +71,16 @@ def plot_png(rows: Sequence[CountRow], path: Path, *, title: str, by: str) -> No
             series[name or "?"][row.period] += row.count
         periods = sorted({row.period for row in rows})
         for name, counts in series.items():
-            axes.plot([date.fromisoformat(p) for p in periods],
+            axes.plot(mdates.date2num([date.fromisoformat(p) for p in periods]),
                       [counts.get(p, 0) for p in periods], label=name, marker=".")
         axes.legend(fontsize="small")
     else:
         totals = totals_by_period(rows)
         widths = {"day": 0.8, "week": 5.6, "month": 24}
-        axes.bar([date.fromisoformat(p) for p in totals], list(totals.values()),
+        axes.bar(mdates.date2num([date.fromisoformat(p) for p in totals]), list(totals.values()),
                  width=widths.get(by, 0.8), align="edge")
+    axes.xaxis_date()
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(title)
     axes.set_ylabel(f"articles per {by}")
     figure.autofmt_xdate()

@@ -121,8 +121,8 @@ _WRITERS: dict[str, Callable[[Iterable[dict[str, Any]], IO[bytes]], Iterator[int
 
 
 def _run(session: Session, query: str | None, filters: Filters, fmt: str, out: IO[bytes],
-         on_progress: Callable[[int], None] | None) -> int:
-    records = (_record(row) for row in iter_matches(session, query, filters, batch=BATCH))
+         on_progress: Callable[[int], None] | None, batch: int) -> int:
+    records = (_record(row) for row in iter_matches(session, query, filters, batch=batch))
     written = 0
     for written in _WRITERS[fmt](records, out):
         if on_progress is not None and written % BATCH == 0:
@@ -140,9 +140,12 @@ def export_matches(
     destination: str | Path | IO[bytes],
     *,
     on_progress: Callable[[int], None] | None = None,
+    batch: int = BATCH,
 ) -> int:
     """Write every article matching ``query`` and ``filters`` (all, without a query) as
     ``fmt`` to a file path or a binary stream, in id order; returns how many.
+
+    Rows are read ``batch`` at a time: memory holds about two batches, whatever the total.
 
     Raises:
         QueryError: the query is malformed.
@@ -151,12 +154,12 @@ def export_matches(
     if fmt not in _WRITERS:
         raise ArchiveError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
     if not isinstance(destination, str | Path):
-        return _run(session, query, filters, fmt, destination, on_progress)
+        return _run(session, query, filters, fmt, destination, on_progress, batch)
     path = Path(destination)
     partial = path.with_name(path.name + ".partial")
     try:
         with partial.open("wb") as out:
-            count = _run(session, query, filters, fmt, out, on_progress)
+            count = _run(session, query, filters, fmt, out, on_progress, batch)
         os.replace(partial, path)
     except OSError as exc:
         raise ArchiveError(f"Cannot write {path}: {exc.strerror or exc}.") from exc

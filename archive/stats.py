@@ -42,7 +42,7 @@ def archive_stats(session: Session) -> ArchiveStats:
             select(article.language, func.count().label("n"))
             .group_by(article.language)
             .order_by(func.count().desc(), article.language)
-        ).tuples()
+        )
     ]
     return ArchiveStats(
         articles=int(articles),

@@ -220,9 +220,10 @@ def print_import_report(report: ImportReport, file: Path, size: int, console: Co
     console.print(
         f"{file}: {report.lines} line(s) read in {report.seconds:.1f}s ({rate:,.0f}/s, "
         f"{size / 1e6:.1f} MB): {report.new} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {len(report.errors)} not imported."
+        f"{report.unchanged} unchanged, {len(report.errors)} not imported.",
+        soft_wrap=True,
     )
     for error in report.errors[:SHOWN_IMPORT_ERRORS]:
-        console.print(Text(f"  line {error.line}: {error.reason}"))
+        console.print(Text(f"  line {error.line}: {error.reason}"), soft_wrap=True)
     if len(report.errors) > SHOWN_IMPORT_ERRORS:
         console.print(f"  … and {len(report.errors) - SHOWN_IMPORT_ERRORS} more.")

@@ -171,7 +171,8 @@ def count_matches(
 ) -> list[CountRow]:
     """Matching articles per publication period (and per source), oldest period first.
 
-    Periods without articles are left out; undated articles are not counted.
+    Periods without articles are left out; undated articles are not counted; per source,
+    rows of one period come in domain order.
 
     Raises:
         QueryError: the query is malformed or ``by`` is not day, week or month.
@@ -192,11 +193,12 @@ def count_matches(
     domains: dict[int, str] = {}
     if per_source:
         domains = {i: d for i, d in session.execute(select(models.Source.id, models.Source.domain))}
-    return [
+    counts = [
         CountRow(period=row.period, source=domains.get(row.source_id) if per_source else None,
                  count=int(row.n))
         for row in rows
     ]
+    return sorted(counts, key=lambda c: (c.period, c.source or "")) if per_source else counts
 
 
 def iter_matches(
