@@ -52,6 +52,7 @@ class Metadata:
     page_types: set[str] = field(default_factory=set)
 
 
+_MAX_TITLE_PARTS = 12
 _STRONG = frozenset({"|", "||", "::", "·", "•", "»", "«", "‹", "›"})
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»«‹›:/~]|::|\|\|)\s+")
 _AUTHOR_META = (
@@ -116,7 +117,7 @@ def strip_site_name(title: str, site_names: list[str], headline: str | None = No
     removed when the rest is much longer.
     """
     parts = _SEPARATORS.split(title)
-    if len(parts) < 2:
+    if len(parts) < 2 or len(parts) > _MAX_TITLE_PARTS:
         return title
     seps = _SEPARATORS.findall(title)
     if headline:

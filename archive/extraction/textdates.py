@@ -258,10 +258,10 @@ def _attr_tokens(tag: str, pattern: re.Pattern[str]) -> set[str]:
 def _element_at(html: str, pos: int) -> tuple[str, str] | None:
     """The start tag around offset ``pos`` (inside it) and the text right after it."""
     lt = html.rfind("<", max(0, pos - 2000), pos)
-    gt = html.find(">", pos)
+    gt = html.find(">", pos, pos + 2000)
     if lt < 0 or gt < 0 or html.find(">", lt, pos) >= 0:
         return None
-    text_end = html.find("<", gt)
+    text_end = html.find("<", gt, gt + 200)
     return html[lt:gt + 1], html[gt + 1:text_end if text_end >= 0 else gt + 101][:100]
 
 
