@@ -66,6 +66,7 @@ def test_search_filters(client: TestClient) -> None:
     assert titles(source="ledger.example") == ["Vier-Tage-Woche im Rathaus"]
     assert titles(since="2026-03-01", until="2026-03-02") == ["Otter returns to city river"]
     assert titles(since="2026-05-01") == []
+    assert titles(source="[") == []  # no host at all: no match, and no error
 
 
 def test_snippets_escape_html(client: TestClient) -> None:

@@ -13,6 +13,14 @@ from archive.urls import site_of
 from db import models
 
 
+def _domain_of(url: str, text: str) -> str:
+    # a value that is no host at all ("[", "a]b") cannot name a domain: compare it as typed
+    try:
+        return site_of(url)
+    except ValueError:
+        return text.lower()
+
+
 def source_condition(value: Leaf) -> ColumnElement[bool]:
     """Articles whose source has this domain (or is a subdomain of it), or this name.
 
@@ -21,13 +29,13 @@ def source_condition(value: Leaf) -> ColumnElement[bool]:
     """
     text = value.text.strip()
     if isinstance(value, Prefix):
-        domain = site_of(f"//{text}") if text else text
+        domain = _domain_of(f"//{text}", text) if text else text
         wanted = or_(
             models.Source.domain.startswith(domain, autoescape=True),
             func.lower(models.Source.name).startswith(text.lower(), autoescape=True),
         )
     else:
-        domain = site_of(text if "//" in text else f"//{text}")
+        domain = _domain_of(text if "//" in text else f"//{text}", text)
         wanted = or_(
             models.Source.domain == domain,
             models.Source.domain.startswith(domain + ":", autoescape=True),
