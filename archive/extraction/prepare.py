@@ -75,6 +75,12 @@ _INLINE_NAMES = (
 )
 _SPACE_BETWEEN_TAGS = re.compile(r">\s+<(?!/?(?:" + _INLINE_NAMES + r")[\s>/])", re.IGNORECASE)
 
+#: At most this many tags, plus this many per megabyte of page, are parsed (real pages
+#: have a few thousand after scripts and styles are cut; machine-made ones may have
+#: hundreds of thousands).
+_MAX_TAGS = 20_000
+_MAX_TAGS_PER_MB = 10_000
+
 #: A chrome element is kept when it holds at least this many paragraphs and this share.
 _WRAPPER_MIN_PARAGRAPHS = 3
 _WRAPPER_SHARE = 0.4
@@ -204,10 +210,25 @@ def _trim_head(text: str) -> str:
     return text[: m.start()] + head + text[m.end() :]
 
 
+def _cap_tags(html: str, limit: int) -> str:
+    """``html`` cut before its ``limit``-th tag, when it has more."""
+    if html.count("<") <= limit:
+        return html
+    pos = -1
+    for _ in range(limit):
+        pos = html.find("<", pos + 1)
+    return html[:pos]
+
+
 def prepare_html(text: str) -> PreparedPage:
-    """Collect JSON-LD blocks, then remove what is never article text (see module doc)."""
+    """Collect JSON-LD blocks, then remove what is never article text (see module doc).
+
+    Markup with more tags than any real page (``_MAX_TAGS`` plus ``_MAX_TAGS_PER_MB`` per
+    megabyte of ``text``) is cut short, so that parsing time stays proportional to size.
+    """
     json_ld = [m.group(1) for m in _JSON_LD.finditer(text)]
     html = _cut_opaque(text)
+    html = _cap_tags(html, _MAX_TAGS + _MAX_TAGS_PER_MB * len(text) // 1_000_000)
     html = _cut_chrome(html)
     html = _trim_head(html)
     html = _VOID.sub("", html)
