@@ -15,6 +15,7 @@ import click
 from archive import __version__
 from archive.commands.articles import search, show
 from archive.commands.crawl import crawl
+from archive.commands.database import db_group
 from archive.commands.demo import demo
 from archive.commands.distributed import enqueue, worker
 from archive.commands.history import history
@@ -57,5 +58,5 @@ def main(verbose: int) -> None:
 
 for _command in (crawl, search, show, demo, history, reextract_command, export_warc_command,
                  serve, count, export, stats, import_command, worker, enqueue, sources,
-                 schedule):
+                 schedule, db_group):
     main.add_command(_command)

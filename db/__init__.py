@@ -1,12 +1,13 @@
 """The archive's storage: models, database opening, full-text index."""
 
-from db.exceptions import BadDatabaseURL, DatabaseError
+from db.exceptions import BadDatabaseURL, DatabaseError, SchemaOutdated
 from db.session import DEFAULT_DB_URL, open_engine, resolve_db_url, session_factory
 
 __all__ = [
     "DEFAULT_DB_URL",
     "BadDatabaseURL",
     "DatabaseError",
+    "SchemaOutdated",
     "open_engine",
     "resolve_db_url",
     "session_factory",

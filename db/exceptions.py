@@ -3,7 +3,8 @@
 Hierarchy::
 
     DatabaseError                 the archive database cannot be opened or used
-    └── BadDatabaseURL            the database URL itself is malformed or unsupported
+    ├── BadDatabaseURL            the database URL itself is malformed or unsupported
+    └── SchemaOutdated            the archive's schema revision is not the one this version needs
 """
 
 from __future__ import annotations
@@ -15,3 +16,8 @@ class DatabaseError(Exception):
 
 class BadDatabaseURL(DatabaseError):
     """The database URL is malformed or names an unsupported backend."""
+
+
+class SchemaOutdated(DatabaseError):
+    """The archive's schema is at another revision than this version of viral-archive
+    needs; ``viral-archive db upgrade`` migrates it."""

@@ -116,7 +116,10 @@ class RawPage(Base):
     article_id: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
-    crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawls.id", ondelete="SET NULL"))
+    #: indexed: a crawl's pages are listed by it, and deleting a crawl nulls them
+    crawl_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawls.id", ondelete="SET NULL"), index=True
+    )
     url: Mapped[str] = mapped_column(String(2048))
     status: Mapped[int]
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)

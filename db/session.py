@@ -8,15 +8,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.exceptions import BadDatabaseURL, DatabaseError
-from db.fts import create_fts
-from db.fts_postgres import create_pg_fts
-from db.models import Base
+from db.migrate import check_revision, current_revision, upgrade
 
 logger = logging.getLogger(__name__)
 
@@ -93,15 +91,33 @@ def _check_sqlite_path(database: str | None, *, create: bool) -> None:
         raise DatabaseError(f"The folder of the database file {database} does not exist.")
 
 
-def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
+def _prepare_schema(connection: Connection, *, create: bool, check_schema: bool,
+                    name: str) -> None:
+    if create and connection.dialect.name == "postgresql":
+        # workers starting together must not race each other's CREATE TABLE
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK_ID})
+    if current_revision(connection) is None:
+        if not create:
+            raise DatabaseError(f"{name} holds no archive.")
+        upgrade(connection)  # a new archive: every migration, up to the latest
+    elif check_schema:
+        check_revision(connection)
+
+
+def open_engine(
+    url: str | None = None, *, create: bool = True, check_schema: bool = True
+) -> Engine:
     """Open the archive at ``url`` (see :func:`resolve_db_url`) and return its engine.
 
     SQLite files are opened in WAL mode with a busy timeout and foreign keys on. With
-    ``create`` the tables and the full-text index (FTS5 on SQLite, a ``tsvector`` column
-    with a GIN index on PostgreSQL) are created when missing.
+    ``create`` an empty database becomes an archive at the latest schema revision
+    (tables, and the full-text index: FTS5 on SQLite, a ``tsvector`` column with a GIN
+    index on PostgreSQL). With ``check_schema`` an archive at an older revision is
+    refused (``viral-archive db upgrade`` migrates it).
 
     Raises:
         BadDatabaseURL: the URL is malformed or names a backend that is not installed.
+        SchemaOutdated: the archive's schema is not at this version's revision.
         DatabaseError: the database cannot be opened, or is not an archive database.
     """
     resolved = resolve_db_url(url)
@@ -131,18 +147,8 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_read_pragmas if read_only else _sqlite_pragmas)
     try:
         with engine.begin() as connection:
-            if create:
-                if engine.dialect.name == "postgresql":
-                    connection.execute(
-                        text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK_ID}
-                    )
-                Base.metadata.create_all(connection)
-                if engine.dialect.name == "sqlite":
-                    create_fts(connection)
-                elif engine.dialect.name == "postgresql":
-                    create_pg_fts(connection)
-            elif not inspect(connection).has_table("articles"):
-                raise DatabaseError(f"{parsed.database or resolved} holds no archive.")
+            _prepare_schema(connection, create=create, check_schema=check_schema,
+                            name=parsed.database or resolved)
     except SQLAlchemyError as exc:
         engine.dispose()
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
@@ -150,6 +156,9 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
             f"Cannot open the archive database {parsed.render_as_string(hide_password=True)}: "
             f"{reason}."
         ) from exc
+    except DatabaseError:
+        engine.dispose()
+        raise
     return engine
 
 
