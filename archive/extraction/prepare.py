@@ -79,7 +79,7 @@ _SPACE_BETWEEN_TAGS = re.compile(r">\s+<(?!/?(?:" + _INLINE_NAMES + r")[\s>/])",
 #: have a few thousand after scripts and styles are cut; machine-made ones may have
 #: hundreds of thousands).
 _MAX_TAGS = 20_000
-_MAX_TAGS_PER_MB = 10_000
+_MAX_TAGS_PER_MB = 20_000
 
 #: A chrome element is kept when it holds at least this many paragraphs and this share.
 _WRAPPER_MIN_PARAGRAPHS = 3

@@ -1,0 +1,353 @@
+"""Main-text extraction: boilerplate removed, the article's paragraphs kept in order."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from archive.exceptions import ExtractionError
+from archive.extraction.body import extract_body
+from archive.extraction.extract import extract_article
+
+SITE = Path(__file__).parent / "site" / "extraction"
+
+TITLE = "Volunteers Rebuild Village Footbridge in a Single Weekend"
+PARAGRAPHS = [
+    "When the old footbridge over the mill stream was closed in March, residents of the "
+    "village were told a replacement would take at least two years to arrive.",
+    "Instead, a group of retired engineers, two carpenters and a dozen teenagers from the "
+    "sailing club decided to build one themselves, using oak donated by a local farm.",
+    "The council agreed to inspect the work, and on Sunday evening a surveyor walked across "
+    "the new span, jumped twice in the middle, and declared it sound.",
+    "Children crossed it on their way to school the next morning. Several parents said it "
+    "was the first time in months they had not had to drive the long way round.",
+    "The group has since been asked to look at a collapsed stile on the coastal path, and "
+    "says it will start work once the weather turns.",
+]
+
+
+def page(
+    *,
+    before: str = "",
+    between: str = "",
+    after: str = "",
+    outside: str = "",
+    head: str = "",
+) -> str:
+    """An article page: ``between`` goes after the 1st and 3rd paragraphs."""
+    paragraphs = [f"<p>{p}</p>" for p in PARAGRAPHS]
+    paragraphs.insert(3, between)
+    paragraphs.insert(1, between)
+    body = "\n".join(paragraphs)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{TITLE} | Valley Post</title>
+<meta property="og:title" content="{TITLE}">{head}</head>
+<body>
+<div class="site-header"><a href="/">Valley Post</a>
+<ul class="menu"><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></div>
+{outside}
+<div class="container"><div class="content">
+<article>
+<h1>{TITLE}</h1>
+<div class="byline">By Sam Hollis, June 2, 2026</div>
+{before}
+<div class="article-body">
+{body}
+</div>
+{after}
+</article>
+</div></div>
+<div class="site-footer"><p>Valley Post, 12 Market Street. All rights reserved.</p></div>
+</body></html>"""
+
+
+def assert_paragraphs_in_order(text: str, paragraphs: list[str] = PARAGRAPHS) -> None:
+    positions = [text.find(p) for p in paragraphs]
+    assert -1 not in positions, f"missing paragraph in {text!r}"
+    assert positions == sorted(positions)
+
+
+def assert_clean(text: str, *absent: str) -> None:
+    assert_paragraphs_in_order(text)
+    lowered = text.lower()
+    for phrase in absent:
+        assert phrase.lower() not in lowered, f"{phrase!r} left in {text!r}"
+    assert TITLE not in text
+    assert "Valley Post" not in text and "All rights reserved" not in text
+
+
+def test_plain_article_is_its_paragraphs_and_nothing_else() -> None:
+    article = extract_article(page())
+    assert article.text == "\n\n".join(PARAGRAPHS)
+    assert article.page_type == "article"
+
+
+def test_share_and_reaction_bars_are_dropped() -> None:
+    share = (
+        '<div class="share-buttons"><a href="#">Share on Facebook</a> '
+        '<a href="#">Share on X</a> <a href="#">Email</a></div>'
+    )
+    reactions = (
+        '<div class="post-reactions"><span>What do you think?</span> '
+        "<span>12 people reacted</span></div>"
+    )
+    article = extract_article(page(before=share, after=reactions + share))
+    assert_clean(article.text, "Share on Facebook", "Share on X", "people reacted",
+                 "What do you think")
+
+
+def test_cookie_and_consent_banners_are_dropped() -> None:
+    cookie = (
+        '<div id="cookie-notice"><p>We use cookies to give you the best experience on our '
+        "website. By continuing to browse, you agree to our use of cookies.</p>"
+        "<button>Accept all</button></div>"
+    )
+    consent = (
+        '<div class="cc-window" role="dialog"><p>This site asks for your consent to use your '
+        "personal data for personalised advertising and content.</p></div>"
+    )
+    article = extract_article(page(outside=cookie, after=consent))
+    assert_clean(article.text, "cookies", "consent", "Accept all")
+
+
+def test_newsletter_box_inside_the_article_is_dropped() -> None:
+    newsletter = (
+        '<div class="newsletter-signup"><h3>Get the Valley Post newsletter</h3>'
+        "<p>Sign up to receive the day's best local stories, straight to your inbox, every "
+        'morning.</p><form><input type="email"><button>Subscribe</button></form></div>'
+    )
+    article = extract_article(page(between=newsletter))
+    assert_clean(article.text, "newsletter", "Sign up", "inbox", "Subscribe")
+
+
+def test_ad_slots_and_advertisement_labels_are_dropped() -> None:
+    slot = (
+        '<div class="ad-container"><div class="ad-label">Advertisement</div>'
+        '<div id="div-gpt-ad-1234"></div></div>'
+    )
+    bare_label = "<div><span>ADVERTISEMENT</span></div><p>Story continues below advertisement</p>"
+    article = extract_article(page(between=slot, after=bare_label))
+    assert_clean(article.text, "advertisement")
+
+
+def test_related_and_trending_lists_are_dropped() -> None:
+    related = (
+        '<div class="related-posts"><h3>Related Articles</h3><ul>'
+        '<li><a href="/a">Council approves new play area for the riverside park</a></li>'
+        '<li><a href="/b">Bakery on Mill Lane celebrates fifty years of trading</a></li>'
+        "</ul></div>"
+    )
+    unnamed = (
+        "<div><h3>You may also like</h3><ul>"
+        '<li><a href="/c">School choir wins regional competition for the third year</a></li>'
+        '<li><a href="/d">Flood defences to be tested along the estuary next month</a></li>'
+        '<li><a href="/e">Library extends opening hours after petition from readers</a></li>'
+        "</ul></div>"
+    )
+    trending = (
+        '<div class="trending-now"><h4>Trending now</h4><ol>'
+        '<li><a href="/f">Ten of the best walks within an hour of the valley</a></li>'
+        "</ol></div>"
+    )
+    article = extract_article(page(after=related + unnamed, outside=trending))
+    assert_clean(article.text, "Related Articles", "You may also like", "Trending",
+                 "play area", "choir", "Flood defences", "best walks")
+
+
+def test_comment_section_is_dropped() -> None:
+    comments = (
+        '<section id="comments" class="comments-area"><h2>3 Comments</h2>'
+        '<ol class="comment-list">'
+        '<li class="comment"><p>What a wonderful effort by everyone involved, this is what a '
+        "village should be about, and I hope the council remembers it.</p></li>"
+        '<li class="comment"><p>I walked across it this morning with the dog and it feels more '
+        "solid than the old one ever did, well done to all the volunteers.</p></li>"
+        "</ol>"
+        '<div id="respond"><h3>Leave a Reply</h3><form><textarea></textarea></form></div>'
+        "</section>"
+    )
+    article = extract_article(page(after=comments))
+    assert_clean(article.text, "Comments", "wonderful effort", "walked across it",
+                 "Leave a Reply")
+
+
+def test_read_also_and_related_promos_between_paragraphs_are_dropped() -> None:
+    promo = (
+        '<p><strong>READ ALSO:</strong> <a href="/x">Parish council votes to repair the '
+        "church clock after ten silent years</a></p>"
+        '<p>Related: <a href="/y">How the mill stream flooded three times in one winter</a></p>'
+    )
+    article = extract_article(page(between=promo))
+    assert_clean(article.text, "READ ALSO", "Related:", "church clock", "flooded three")
+
+
+def test_continue_reading_and_back_to_top_links_are_dropped() -> None:
+    buttons = (
+        '<div class="more"><a class="button" href="/next">Continue reading →</a></div>'
+        '<p><a href="#top">Back to top</a></p><a href="#">↑ Scroll to Top</a>'
+    )
+    article = extract_article(page(after=buttons))
+    assert_clean(article.text, "Continue reading", "Back to top", "Scroll to Top")
+
+
+def test_headline_teasers_with_see_more_are_dropped() -> None:
+    teasers = (
+        f'<p><a href="/self">{TITLE}…see more</a></p>'
+        f"<p>{TITLE[:40]}… See more</p>"
+        f"<h2>{TITLE}</h2>"
+    )
+    article = extract_article(page(before=teasers))
+    assert_clean(article.text, "see more")
+
+
+def test_seed_like_viral_page() -> None:
+    article = extract_article((SITE / "viral-seed.html").read_bytes())
+    text = article.text
+    assert "see more" not in text.lower()
+    assert "Scroll to Top" not in text
+    assert "Lighthouse Keeper's Cat Rescues Stranded Kayaker" not in text
+    assert "Advertisement" not in text
+    assert text.startswith("Nobody on the harbour wall believed the old keeper")
+    assert text.endswith("the cat has shown no interest in it whatsoever.")
+    assert text.count("\n\n") == 4  # five paragraphs
+    assert article.page_type == "article"
+
+
+def test_tables_lists_headings_and_quotes_are_kept() -> None:
+    article = extract_article((SITE / "table-and-lists.html").read_bytes())
+    blocks = article.text.split("\n\n")
+    assert blocks[0].startswith("The small coastal museum")
+    for expected in (
+        "The figures",
+        "Season | Visitors | Change",
+        "Summer | 9,870 | +120%",
+        "What changed",
+        "The shipwreck gallery, built around timbers raised from the bay.",
+        "A late opening on Thursday evenings during the summer.",
+        "We were hoping for a good year, but nobody expected queues out of the door in July.",
+    ):
+        assert expected in blocks
+    assert blocks[-1].startswith("The museum plans to extend the gallery")
+    assert "Visitor Numbers at the Coastal Museum" not in article.text
+    assert "Morgan Ellis" not in article.text and "Harbour Gazette" not in article.text
+
+
+def test_blocks_are_separated_by_one_blank_line_and_whitespace_collapsed() -> None:
+    messy = page().replace(PARAGRAPHS[2], PARAGRAPHS[2].replace(" ", " \n\t  "))
+    text = extract_article(messy).text
+    blocks = text.split("\n\n")
+    assert len(blocks) == len(PARAGRAPHS)
+    for block in blocks:
+        assert block == " ".join(block.split())
+    assert blocks[2] == PARAGRAPHS[2]
+
+
+def test_text_broken_by_line_breaks_becomes_blocks() -> None:
+    html = page().replace(
+        '<div class="article-body">',
+        '<div class="article-body">First line of a poem, read at the opening,<br>'
+        "and its second line, read by the youngest volunteer.<br><br>",
+    )
+    blocks = extract_article(html).text.split("\n\n")
+    assert blocks[:2] == [
+        "First line of a poem, read at the opening,",
+        "and its second line, read by the youngest volunteer.",
+    ]
+
+
+def test_repeated_blocks_are_kept_once() -> None:
+    pull_quote = f'<blockquote class="pull">{PARAGRAPHS[3]}</blockquote>'
+    text = extract_article(page(after=pull_quote)).text
+    assert text.count(PARAGRAPHS[3]) == 1
+    assert_paragraphs_in_order(text)
+
+
+def test_article_split_across_sibling_containers_is_joined() -> None:
+    first = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3])
+    second = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[3:])
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><div class='story'>"
+        f"<div class='chunk'><div class='inner'>{first}</div></div>"
+        "<div class='ad-slot'><span>Advertisement</span></div>"
+        f"<div class='chunk'><div class='inner'><div class='deeper'>{second}</div></div></div>"
+        "</div></body></html>"
+    )
+    assert extract_article(html).text == "\n\n".join(PARAGRAPHS)
+
+
+def test_wrapper_with_a_furniture_like_class_is_still_read() -> None:
+    html = page().replace('<div class="content">', '<div class="content-with-sidebar ad-margins">')
+    assert extract_article(html).text == "\n\n".join(PARAGRAPHS)
+
+
+def test_listing_page_is_a_listing() -> None:
+    article = extract_article((SITE / "listing.html").read_bytes())
+    assert article.page_type == "listing"
+
+
+def test_extract_body_does_not_modify_the_soup() -> None:
+    soup = BeautifulSoup(page(), "lxml")
+    before = str(soup)
+    body = extract_body(soup, title=TITLE)
+    assert str(soup) == before
+    assert body.blocks == len(PARAGRAPHS)
+    assert body.link_density == 0.0
+
+
+# --- malformed and hostile input ----------------------------------------------------
+
+
+def test_empty_input_gives_an_empty_article() -> None:
+    for value in (b"", "", "   \n ", b"<html></html>", "<p></p>"):
+        article = extract_article(value)
+        assert article.text == ""
+        assert article.page_type == "empty"
+
+
+def test_binary_input_raises_extraction_error() -> None:
+    with pytest.raises(ExtractionError):
+        extract_article(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20)
+
+
+def test_truncated_page_keeps_what_arrived() -> None:
+    html = page()
+    cut = html[: html.index(PARAGRAPHS[3]) + 40]
+    text = extract_article(cut.encode()).text
+    assert_paragraphs_in_order(text, PARAGRAPHS[:3])
+    assert text.endswith(PARAGRAPHS[3][:40])
+
+
+def test_deeply_nested_page_is_read() -> None:
+    depth = 10_000
+    html = (
+        f"<html><body>{'<div>' * depth}{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}"
+        f"{'</div>' * depth}</body></html>"
+    )
+    assert extract_article(html).text == "\n\n".join(PARAGRAPHS)
+
+
+def test_unclosed_elements_do_not_hang() -> None:
+    for junk in ("<script>" * 50_000, "<!--" * 50_000, "<svg>" * 50_000, "<" * 200_000,
+                 "<nav>" * 20_000, "<a>" * 20_000):
+        start = time.monotonic()
+        extract_article(page(before=junk))
+        assert time.monotonic() - start < 5
+
+
+def test_large_page_is_extracted_within_a_second_per_megabyte() -> None:
+    teaser = (
+        '<div class="teaser"><h3><a href="/n">A headline of some other story on the site</a>'
+        "</h3><p>A short summary of that other story, as listed on the page.</p></div>"
+    )
+    furniture = '<div class="more-news">' + teaser * 2000 + "</div>"
+    html = (page() + furniture * 30).encode()
+    megabytes = len(html) / 1_000_000
+    assert megabytes > 8
+    start = time.process_time()
+    article = extract_article(html)
+    elapsed = time.process_time() - start
+    assert article.text == "\n\n".join(PARAGRAPHS)
+    assert elapsed < megabytes
