@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 #: Bumped whenever a change to extraction can change its output, so stored articles
 #: record which extractor produced them and can be re-extracted.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
