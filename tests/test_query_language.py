@@ -110,6 +110,19 @@ def test_pages(archive: Archive) -> None:
     assert [len(p) for p in pages] == [4, 2] and {p.total for p in pages} == {6}
 
 
+def test_newest_first_is_the_same_by_every_plan(archive: Archive) -> None:
+    # small pages of a frequent word walk the date index (SQLite); a large page sorts
+    every = [h.id for h in archive.search("the", order="newest", limit=100)]
+    assert len(every) >= 4
+    one_by_one = [h.id for o in range(len(every))
+                  for h in archive.search("the", order="newest", limit=1, offset=o)]
+    assert one_by_one == every
+    filtered = [h.id for h in archive.search("the", order="newest", limit=1,
+                                            source="weekly.example")]
+    assert filtered == [h.id for h in archive.search("the source:weekly.example",
+                                                     order="newest", limit=100)][:1]
+
+
 def test_snippets_mark_matches_and_are_safe_html(archive: Archive) -> None:
     hit = next(h for h in archive.search("heatwave") if h.title == "Storm warning")
     assert "[heatwave]" in hit.snippet

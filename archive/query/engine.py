@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from archive.exceptions import QueryError
@@ -104,6 +104,17 @@ def _hit(row: Row[Any], snippet: str | None) -> SearchHit:
     )
 
 
+def _ordered(backend: SearchBackend, plan: Plan, order: Order) -> Select[Any]:
+    stmt = backend.matches(plan, models.Article.id)
+    published = models.Article.published
+    if order == "relevance" and plan.text_match is not None:
+        return stmt.order_by(backend.relevance(plan))
+    if order == "oldest":
+        return stmt.order_by(published.asc().nulls_last(), models.Article.id)
+    # undated articles last on every backend (PostgreSQL sorts NULLs first when descending)
+    return stmt.order_by(published.desc().nulls_last(), models.Article.id.desc())
+
+
 def search_matches(
     session: Session,
     query: str,
@@ -130,15 +141,11 @@ def search_matches(
     if not query or not query.strip():
         raise QueryError("The query is empty; give words to search for.")
     backend, plan = plan_query(session, query, filters or Filters())
-    stmt = backend.matches(plan, models.Article.id)
-    published = models.Article.published
-    if order == "relevance" and plan.text_match is not None:
-        stmt = stmt.order_by(backend.relevance(plan))
-    elif order == "oldest":
-        stmt = stmt.order_by(published.asc().nulls_last(), models.Article.id)
-    else:
-        stmt = stmt.order_by(published.desc().nulls_last(), models.Article.id.desc())
-    ids = list(session.scalars(stmt.limit(limit).offset(offset)))
+    # a backend may know a faster plan for some pages (see SqliteBackend.page_ids)
+    page_ids = getattr(backend, "page_ids", None)
+    ids = page_ids(session, plan, order, limit, offset) if page_ids is not None else None
+    if ids is None:
+        ids = list(session.scalars(_ordered(backend, plan, order).limit(limit).offset(offset)))
     total = backend.total(session, plan)
     snippets = backend.snippets(session, plan, ids)
     rows = session.execute(
