@@ -19,8 +19,11 @@ from bs4 import BeautifulSoup, Tag
 
 from archive.extraction.blocks import Block, Page, walk
 from archive.extraction.hints import (
+    DATELINE,
+    DATELINE_MAX,
     HEADING_TAGS,
     PROMO,
+    RELATED_HEADING,
     TEASER_TAIL,
     UI_LABEL,
 )
@@ -32,6 +35,9 @@ _WORD = re.compile(r"\w+")
 _MIN_REPEATED = 100
 #: A mostly linked block is kept with this many characters of text outside links.
 _MIN_UNLINKED = 100
+_MAX_LABEL = 80
+#: Elements that may hold a section's label; the section is then their parent.
+_LABEL_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span"))
 #: A teaser (headline link and what follows it) holds at most this many characters.
 _MAX_TEASER = 400
 _URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
@@ -93,6 +99,8 @@ def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
         return None
     if UI_LABEL.match(text):
         return None
+    if len(text) <= DATELINE_MAX and DATELINE.match(text):
+        return None
     if tag in HEADING_TAGS and _is_headline(text, titles):
         return None
     if PROMO.match(text) and (len(text) < 300 or block.link_density > 0.3):
@@ -139,16 +147,32 @@ def _teaser_items(page: Page, chosen: list[int]) -> int:
 
 
 def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], float]:
-    """The kept blocks' texts, in order, and the chosen blocks' link density."""
+    """The kept blocks' texts, in order, and the chosen blocks' link density.
+
+    After a heading like "Related articles" or "You may also like", the rest of the
+    heading's section is dropped; when that section is most of the article, only the
+    links that follow the heading are.
+    """
     titles = _title_keys(title)
     seen: set[str] = set()
     texts: list[str] = []
-    chars = linked = 0
+    chars = sum(page.blocks[i].chars for i in chosen)
+    linked = sum(page.blocks[i].link_chars for i in chosen)
+    skip_until = -1  # blocks before this index are in a related-links section
+    links_only = False  # ... and only its links are dropped
     for i in chosen:
         block = page.blocks[i]
-        chars += block.chars
-        linked += block.link_chars
-        tag = page.nodes[block.node].tag.name or ""
+        if i < skip_until:
+            if not links_only or (block.link_density >= 0.5 or len(block.text) < 25):
+                continue
+            skip_until = -1
+        node = page.nodes[block.node]
+        tag = node.tag.name or ""
+        if len(block.text) <= _MAX_LABEL and RELATED_HEADING.match(block.text):
+            section = page.nodes[node.parent] if tag in _LABEL_TAGS and node.parent >= 0 else node
+            skip_until = section.end_block
+            links_only = section.chars * 2 >= chars
+            continue
         text = _clean(block.text, block, tag, titles)
         if text is None:
             continue

@@ -65,6 +65,8 @@ _STRONG = re.compile(
     r"|sr-only|screen-?reader|visually-?hidden|offscreen|tag-?(?:list|cloud)"
     r"|author|byline|dateline|caption|credit|scroll-?(?:to-?)?top|back-?to-?top|go-?top"
     r"|(?:^|[-_ ])to-?top|reaction|emoji|(?:^|[-_ ])vote|jump-?link"
+    r"|(?:^|[-_ ])(?:image|img|photo|picture|gallery|slideshow|carousel|thumbnail|thumb)s?"
+    r"(?:$|[-_ ](?!text|body|content))"
 )
 _WEAK = re.compile(
     r"(?:^|[-_ ])(?:nav|navbar|menu|header|footer|masthead|topbar|toolbar|tags?|meta"
@@ -203,29 +205,48 @@ def content_weight(tag: Tag) -> float:
 
 #: A whole block that is an interface label or an ad label.
 UI_LABEL = re.compile(
-    r"^\W*(?:advertisement|advertisements|advertising|ad|ads|sponsored(?: content)?"
-    r"|anzeige|werbung|publicit[ée]|publicidad|publicidade|pubblicit[àa]|reklama|advertentie"
-    r"|annonse|реклама|广告|広告|광고|scroll to top|back to top|to top|top|go to top"
-    r"|continue reading|keep reading|read more|read the full (?:story|article)|see more"
-    r"|show more|load more|view more|more|click here|weiterlesen|mehr lesen|lire la suite"
-    r"|leer más|leia mais|continua a leggere|story continues below(?: advertisement)?"
-    r"|article continues below(?: advertisement)?|continue reading below"
+    r"^\W*(?:advertisement|advertisements|advertising|advert|adverts|ad|ads"
+    r"|sponsored(?: content)?|anzeige|werbung|publicit[ée]|publicidad|publicidade|pubblicit[àa]"
+    r"|reklama|advertentie|annonse|реклама|广告|広告|광고|scroll to top|back to top|to top|top"
+    r"|go to top|continue reading|keep reading|read more|read the full (?:story|article)"
+    r"|see more|show more|load more|view more|more|click here|weiterlesen|mehr lesen"
+    r"|lire la suite|leer más|leia mais|continua a leggere"
+    r"|(?:story|article) continues below(?: advertisement)?|continue reading below"
     r"|skip (?:to )?(?:main )?content|share(?: this)?(?: article| story| post)?|tweet|email"
-    r"|print|comments?|leave a (?:comment|reply)|\d+ comments?|follow us|subscribe)\W*$",
+    r"|print|comments?|leave a (?:comment|reply)|\d+ comments?|follow us|subscribe"
+    r"|this (?:slideshow|video|content|page) requires javascript(?: to (?:play|view))?"
+    r"|(?:please )?enable javascript.{0,60}|javascript is (?:required|disabled).{0,60})\W*$",
     re.IGNORECASE,
 )
 
-#: A promotion of another page, inserted between paragraphs.
-PROMO = re.compile(
-    r"^\W*(?:read also|also read|read more|related(?: articles?| stories| posts| coverage"
-    r"| content| news| reading)?|see also|more(?: on this| about this)?(?: story| topic)?"
-    r"|recommended(?: for you)?|suggested|you (?:may|might) also like|don'?t miss|trending"
-    r"|most (?:read|popular)|watch|listen|more from [^:]{1,40}|lesen sie auch|auch interessant"
-    r"|mehr zum thema|das könnte sie auch interessieren|lire aussi|à lire aussi|voir aussi"
-    r"|lea también|leer también|lee también|leia também|veja também|leggi anche"
-    r"|читайте также|lees ook|czytaj też|läs också|les også|læs også)\s*[:：»>|\-–—]",
-    re.IGNORECASE,
+# Labels of lists of other pages ("Related", "Read also"), in several languages.
+_PROMO_WORDS = (
+    r"read also|also read|read more|read next|related(?: articles?| stories| posts| coverage"
+    r"| content| news| reading| links)?|see also|more(?: on this| about this)?(?: story| topic)?"
+    r"|recommended(?: for you| stories| articles)?|suggested(?: reading| articles)?"
+    r"|you (?:may|might) also like|you may be interested in|don'?t miss|trending(?: now)?"
+    r"|most (?:read|popular|viewed|shared)|popular (?:posts|stories|articles)"
+    r"|more (?:stories|news|articles|videos|from [^:]{1,40})|latest (?:news|stories|posts)"
+    r"|top stories|watch|listen|lesen sie auch|auch interessant|mehr zum thema|meistgelesen"
+    r"|das könnte sie auch interessieren|lire aussi|à lire aussi|voir aussi|sur le même sujet"
+    r"|les plus lus|vous aimerez aussi|lea también|leer también|lee también|te puede interesar"
+    r"|noticias relacionadas|lo más leído|leia também|veja também|mais lidas|leggi anche"
+    r"|articoli correlati|potrebbe interessarti|i più letti|читайте также|самые популярные\b.*"
+    r"|похожие статьи|lees ook|czytaj też|läs också|les også|læs også"
 )
+#: A promotion of another page, inserted between paragraphs ("READ ALSO: ...").
+PROMO = re.compile(r"^\W*(?:" + _PROMO_WORDS + r")\s*[:：»>|\-–—]", re.IGNORECASE)
+#: The heading of a list of other pages ("You may also like").
+RELATED_HEADING = re.compile(r"^\W*(?:" + _PROMO_WORDS + r")\W*$", re.IGNORECASE)
+
+#: A dateline or byline block ("Published Monday, ...", "By Jane Doe, June 2").
+DATELINE = re.compile(
+    r"^\W*(?:(?:published|updated|posted|last (?:updated|modified)|publié|mis à jour"
+    r"|veröffentlicht|aktualisiert|publicado|actualizado|atualizado|pubblicato|aggiornato"
+    r"|опубликовано|обновлено)\b(?=.*\d)|(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Av|Af)\s+"
+    r"(?=[A-ZÀ-ÝА-Я]))",
+)
+DATELINE_MAX = 80
 
 #: A teaser's tail: "…see more", "... Read more".
 TEASER_TAIL = re.compile(
