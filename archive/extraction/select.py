@@ -34,6 +34,9 @@ _SIBLING_MIN_GOOD = 3.0
 #: ... and, beyond the grandparent, this share, this score and two paragraphs at least.
 _FAR_SHARE = 0.2
 _FAR_MIN_GOOD = 15.0
+#: A sibling before the article of at most this many blocks joins if they are all plain
+#: paragraphs (a lead paragraph set apart).
+_PLAIN_SIBLING_BLOCKS = 3
 _SIBLING_MAX_LINKS = 0.3
 #: A furniture-looking element holding this share of the page's paragraphs is a wrapper.
 _WRAPPER_SHARE = 0.5
@@ -143,6 +146,19 @@ def _joins(node: Node, min_good: float, min_paragraphs: int) -> bool:
     )
 
 
+def _plain_sibling(page: Page, index: int, flagged: list[bool]) -> bool:
+    """True for a small element holding only plain paragraphs (not list items: a summary
+    of key points is set apart that way)."""
+    node = page.nodes[index]
+    if not node.paragraphs or node.end_block - node.first_block > _PLAIN_SIBLING_BLOCKS:
+        return False
+    return all(
+        flagged[i]
+        or (_plain_paragraph(page.blocks[i]) and page.nodes[page.blocks[i].node].tag.name != "li")
+        for i in range(node.first_block, node.end_block)
+    )
+
+
 def choose(page: Page) -> list[int]:
     """Indices of the blocks making up the main content, in document order."""
     nodes = page.nodes
@@ -170,7 +186,11 @@ def choose(page: Page) -> list[int]:
             break
         min_good, min_paragraphs = (near_good, 1) if level <= 2 else (far_good, 2)
         for j in children.get(parent, ()):
-            if j != current and not nodes[j].flag and _joins(nodes[j], min_good, min_paragraphs):
+            if j == current or nodes[j].flag:
+                continue
+            if _joins(nodes[j], min_good, min_paragraphs) or (
+                level <= 2 and j < current and _plain_sibling(page, j, flagged)
+            ):
                 chosen.update(range(nodes[j].first_block, nodes[j].end_block))
         if level <= 2:
             for i in range(nodes[parent].first_block, nodes[parent].end_block):
