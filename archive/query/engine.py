@@ -20,6 +20,7 @@ from archive.exceptions import QueryError
 from archive.query.backend import MATCH_END, MATCH_START, Period, Plan, SearchBackend
 from archive.query.filters import Filters
 from archive.query.parser import parse_query
+from archive.query.periods import count_by_ranges
 from archive.results import CountRow, SearchHit, SearchResults
 from db import models
 
@@ -186,7 +187,13 @@ def count_matches(
     """
     if by not in PERIODS:
         raise QueryError(f"Unknown period {by!r}; use day, week or month.")
-    backend, plan = plan_query(session, query, filters or Filters())
+    filters = filters or Filters()
+    only_dates = not (query and query.strip()) and not (filters.source or filters.lang)
+    if only_dates and not per_source:
+        rows_by_range = count_by_ranges(session, filters, by)
+        if rows_by_range is not None:
+            return rows_by_range
+    backend, plan = plan_query(session, query, filters)
     period = backend.period(by).label("period")
     n = func.count().label("n")
     if per_source:
