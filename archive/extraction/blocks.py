@@ -49,6 +49,10 @@ class Node:
     paragraphs: int = 0
     #: number of blocks in the subtree that are a link of several words (teaser links)
     teasers: int = 0
+    #: number of ``<article>`` elements below this one
+    articles: int = 0
+    #: number of its paragraphs that begin with a link (teasers: headline, then summary)
+    link_first: int = 0
 
     @property
     def link_density(self) -> float:
@@ -68,6 +72,8 @@ class Block:
     node: int
     #: the nearest node with a furniture level holding the block, -1 when none
     flag_node: int = -1
+    #: the block's text begins inside a link (as a teaser's headline does)
+    link_first: bool = False
 
     @property
     def link_density(self) -> float:
@@ -104,18 +110,20 @@ def walk(root: Tag) -> Page:
     current = 0
     flagged = -1
     link_depth = 0
+    first = 0  # 0: no text yet in the block, 1: it began in a link, 2: it did not
 
     def flush() -> None:
-        nonlocal raw, linked
+        nonlocal raw, linked, first
         if parts:
             text = " ".join("".join(parts).split())
             if _CELL_SEPARATOR in text:
                 cells = (c.strip() for c in text.split(_CELL_SEPARATOR.strip()))
                 text = _CELL_SEPARATOR.join(c for c in cells if c)
             if text:
-                blocks.append(Block(text, raw, linked, current, flagged))
+                blocks.append(Block(text, raw, linked, current, flagged, first == 1))
             parts.clear()
             raw = linked = 0
+            first = 0
 
     stack: list[object] = list(reversed(root.contents))
     pop = stack.pop
@@ -128,6 +136,8 @@ def walk(root: Tag) -> Page:
             raw += len(item)  # type: ignore[arg-type]
             if link_depth:
                 linked += len(item)  # type: ignore[arg-type]
+            if not first and not item.isspace():  # type: ignore[attr-defined]
+                first = 1 if link_depth else 2
             continue
         if kind is not Tag:
             if item is _EXIT_NODE:

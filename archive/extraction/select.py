@@ -26,6 +26,10 @@ from archive.extraction.hints import COMMENTS, PARAGRAPH_TAGS, content_weight
 _LEVEL_SHARE = (1.0, 0.5, 0.25)
 _MIN_PARAGRAPH = 25
 _PUNCTUATION = re.compile(r"[,.;:!?،؛。，、；：！？]")
+#: Paragraphs that begin with a link (a headline), when they are this many and more than
+#: this share, make a list of teasers rather than an article.
+_TEASER_LIST_MIN = 3
+_TEASER_LIST_SHARE = 0.6
 #: How many levels above the best candidate siblings are looked for.
 _WIDEN_LEVELS = 6
 #: A sibling joins when it holds this share of the best candidate's paragraph score...
@@ -104,17 +108,22 @@ def _score(page: Page) -> list[bool]:
             continue
         own.good += score
         own.paragraphs += 1
+        own.link_first += block.link_first
         index = block.node
         if own.tag.name in PARAGRAPH_TAGS and own.parent >= 0:
             index = own.parent
         for share in _LEVEL_SHARE:
             nodes[index].score += score * share
+            if nodes[index].tag.name == "article":
+                break  # an <article> is a whole: its text does not score what holds it
             index = nodes[index].parent
             if index < 0:
                 break
     for node in reversed(nodes[1:]):  # pre-order: children come after their parent
         parent = nodes[node.parent]
+        parent.articles += node.articles + (node.tag.name == "article")
         parent.good += node.good
+        parent.link_first += node.link_first
         parent.paragraphs += node.paragraphs
         parent.teasers += node.teasers
         parent.chars += node.chars
@@ -123,7 +132,11 @@ def _score(page: Page) -> list[bool]:
 
 
 def _candidate_score(node: Node) -> float:
-    return (node.score + content_weight(node.tag)) * (1.0 - node.link_density)
+    score = (node.score + content_weight(node.tag)) * (1.0 - node.link_density)
+    led = node.link_first
+    if led >= _TEASER_LIST_MIN and led > _TEASER_LIST_SHARE * node.paragraphs:
+        score *= 1.0 - led / node.paragraphs  # a list of teasers
+    return score
 
 
 def _plain_paragraph(block: Block) -> bool:
@@ -143,7 +156,17 @@ def _joins(node: Node, min_good: float, min_paragraphs: int) -> bool:
         and node.paragraphs >= min_paragraphs
         and node.link_density < _SIBLING_MAX_LINKS
         and node.teasers * 3 <= node.paragraphs
+        and node.link_first * 2 <= node.paragraphs
     )
+
+
+def _inside_article(nodes: list[Node], index: int) -> bool:
+    """True when the element is an ``<article>`` or lies inside one."""
+    while index >= 0:
+        if nodes[index].tag.name == "article":
+            return True
+        index = nodes[index].parent
+    return False
 
 
 def _plain_sibling(page: Page, index: int, flagged: list[bool]) -> bool:
@@ -180,6 +203,7 @@ def choose(page: Page) -> list[int]:
     near_good = max(_SIBLING_MIN_GOOD, _SIBLING_SHARE * nodes[best].good)
     far_good = max(_FAR_MIN_GOOD, _FAR_SHARE * nodes[best].good)
     current = best
+    in_article = _inside_article(nodes, best)
     for level in range(1, _WIDEN_LEVELS + 1):
         parent = nodes[current].parent
         if parent < 0:
@@ -188,6 +212,8 @@ def choose(page: Page) -> list[int]:
         for j in children.get(parent, ()):
             if j == current or nodes[j].flag:
                 continue
+            if in_article and (nodes[j].articles or nodes[j].tag.name == "article"):
+                continue  # another article, as in a list of posts
             if _joins(nodes[j], min_good, min_paragraphs) or (
                 level <= 2 and j < current and _plain_sibling(page, j, flagged)
             ):
