@@ -351,3 +351,18 @@ def test_large_page_is_extracted_within_a_second_per_megabyte() -> None:
     elapsed = time.process_time() - start
     assert article.text == "\n\n".join(PARAGRAPHS)
     assert elapsed < megabytes
+
+
+def test_pagination_captions_and_credits_are_dropped() -> None:
+    figure = (
+        '<div class="wp-caption"><img src="/bridge.jpg"><p class="wp-caption-text">The new '
+        "bridge on its first morning, seen from the mill.</p></div>"
+        "<p>Photo: Valley Post / Sam Hollis</p><p>(Image credit: Parish Council)</p>"
+    )
+    pagination = (
+        '<p><a href="/p/2">Next Page »</a></p><p>Page 1 of 3</p>'
+        '<p><a href="/p/2">Please click Next to continue reading</a></p>'
+    )
+    article = extract_article(page(between=figure, after=pagination))
+    assert_clean(article.text, "first morning", "Photo:", "Image credit", "Next",
+                 "Page 1 of 3")

@@ -19,6 +19,8 @@ from bs4 import BeautifulSoup, Tag
 
 from archive.extraction.blocks import Block, Page, walk
 from archive.extraction.hints import (
+    CREDIT,
+    CREDIT_MAX,
     DATELINE,
     DATELINE_MAX,
     HEADING_TAGS,
@@ -100,6 +102,8 @@ def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
     if UI_LABEL.match(text):
         return None
     if len(text) <= DATELINE_MAX and DATELINE.match(text):
+        return None
+    if len(text) <= CREDIT_MAX and CREDIT.match(text):
         return None
     if tag in HEADING_TAGS and _is_headline(text, titles):
         return None

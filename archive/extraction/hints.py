@@ -215,9 +215,23 @@ UI_LABEL = re.compile(
     r"|skip (?:to )?(?:main )?content|share(?: this)?(?: article| story| post)?|tweet|email"
     r"|print|comments?|leave a (?:comment|reply)|\d+ comments?|follow us|subscribe"
     r"|this (?:slideshow|video|content|page) requires javascript(?: to (?:play|view))?"
-    r"|(?:please )?enable javascript.{0,60}|javascript is (?:required|disabled).{0,60})\W*$",
+    r"|(?:please )?enable javascript.{0,60}|javascript is (?:required|disabled).{0,60}"
+    r"|advertisement ?-? ?continue reading below|(?:sponsored|promoted) (?:links|content|stories)"
+    r"|next|previous|prev|next page|previous page|next article|previous article|older posts"
+    r"|newer posts|page \d+ of \d+|(?:please )?click (?:on )?next(?: page)? to continue.{0,40}"
+    r"|continue (?:to|on) (?:the )?next page|loading\W*|weiter|zurück|suivant|précédent"
+    r"|siguiente|anterior|próxima|successivo|precedente|далее|назад)\W*$",
     re.IGNORECASE,
 )
+
+#: The credit line of a picture ("Image credit: NASA", "Photo: Getty Images").
+CREDIT = re.compile(
+    r"^\W*(?:(?:image|photo|picture|foto|bild|imagen|immagine)s?\s*(?:credit|source|courtesy"
+    r"|by|:)|(?:video|graphic|illustration)s?\s*(?:credit|courtesy|by)|credits?\s*:|crédit"
+    r"|crédito|bildquelle)",
+    re.IGNORECASE,
+)
+CREDIT_MAX = 120
 
 # Labels of lists of other pages ("Related", "Read also"), in several languages.
 _PROMO_WORDS = (
