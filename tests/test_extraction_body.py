@@ -364,5 +364,5 @@ def test_pagination_captions_and_credits_are_dropped() -> None:
         '<p><a href="/p/2">Please click Next to continue reading</a></p>'
     )
     article = extract_article(page(between=figure, after=pagination))
-    assert_clean(article.text, "first morning", "Photo:", "Image credit", "Next",
+    assert_clean(article.text, "first morning", "Photo:", "Image credit", "Next Page", "click Next",
                  "Page 1 of 3")
