@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,9 +43,6 @@ MAX_LINE_BYTES = 20_000_000
 MAX_URL_LENGTH = 2048
 #: files smaller than this are parsed in-process (a worker process costs more to start)
 PARALLEL_FROM_BYTES = 4_000_000
-#: SQLite page cache for an import's connection, in KiB (the default 2 MB makes FTS5
-#: and the URL index re-read pages)
-IMPORT_CACHE_KIB = 65_536
 
 #: accepted spellings of each field (ours first, then news-please's and others')
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -254,8 +251,6 @@ class _Writer:
     def write(self, batch: list[ImportedArticle]) -> None:
         try:
             with self.sessions.begin() as session:
-                if session.get_bind().dialect.name == "sqlite":
-                    session.execute(text(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}"))
                 self._store(session, batch)
         except SQLAlchemyError:
             if len(batch) == 1:

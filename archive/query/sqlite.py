@@ -29,7 +29,6 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    text,
 )
 from sqlalchemy.orm import Session
 
@@ -44,8 +43,6 @@ from db.fts import FTS_TABLE
 fts = table(FTS_TABLE, column("rowid"), column("rank"))
 _MATCH: ColumnElement[Any] = literal_column(FTS_TABLE)
 SNIPPET_TOKENS = 24
-#: page cache of a searching connection, in KiB
-READ_CACHE_KIB = 65_536
 
 
 def quote(text: str) -> str:
@@ -187,7 +184,6 @@ class SqliteBackend:
         article and checking each against the (cheaply built) set of matches costs about
         ``(offset + limit) * articles / matches`` steps. With many matches the walk wins.
         """
-        self._use_big_cache(session)
         if order != "newest" or plan.text_match is None:
             return None
         matches = self._fts_count(session, plan.text_match)
@@ -205,12 +201,6 @@ class SqliteBackend:
             .offset(offset)
         )
         return list(session.scalars(stmt))
-
-    @staticmethod
-    def _use_big_cache(session: Session) -> None:
-        # ranking reads each match's size from FTS5's docsize table: SQLite's default
-        # 2 MB page cache would re-read those pages on every query
-        session.execute(text(f"PRAGMA cache_size=-{READ_CACHE_KIB}"))
 
     @staticmethod
     def _fts_count(session: Session, expr: str) -> int:
