@@ -27,6 +27,8 @@ from archive.extraction.hints import (
     PROMO,
     RELATED_HEADING,
     TEASER_TAIL,
+    TIMESTAMP,
+    TIMESTAMP_MAX,
     UI_LABEL,
 )
 from archive.extraction.select import choose, is_teaser_link
@@ -104,6 +106,8 @@ def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
     if len(text) <= DATELINE_MAX and DATELINE.match(text):
         return None
     if len(text) <= CREDIT_MAX and CREDIT.match(text):
+        return None
+    if len(text) <= TIMESTAMP_MAX and TIMESTAMP.match(text):
         return None
     if tag in HEADING_TAGS and _is_headline(text, titles):
         return None

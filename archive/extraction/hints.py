@@ -220,7 +220,8 @@ UI_LABEL = re.compile(
     r"|next|previous|prev|next page|previous page|next article|previous article|older posts"
     r"|newer posts|page \d+ of \d+|(?:please )?click (?:on )?next(?: page)? to continue.{0,40}"
     r"|continue (?:to|on) (?:the )?next page|loading\W*|weiter|zurück|suivant|précédent"
-    r"|siguiente|anterior|próxima|successivo|precedente|далее|назад)\W*$",
+    r"|siguiente|anterior|próxima|successivo|precedente|далее|назад|tags?|topics|categories"
+    r"|filed under|schlagworte|themen|étiquettes|etiquetas|теги)\W*$",
     re.IGNORECASE,
 )
 
@@ -261,6 +262,16 @@ DATELINE = re.compile(
     r"(?=[A-ZÀ-ÝА-Я]))",
 )
 DATELINE_MAX = 80
+
+#: A timestamp alone in its block: a year and a time of day ("22 de janeiro de 2018 às
+#: 0:13"), or an English date ("Monday, November 18, 2019").
+TIMESTAMP = re.compile(
+    r"^(?=.*\b(?:19|20)\d\d\b)(?:(?=.*\b\d{1,2}[:h]\d\d\b)[^|]*$|\W*(?:(?:mon|tues|wednes|thurs"
+    r"|fri|satur|sun)day,? )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}"
+    r"(?:st|nd|rd|th)?,? (?:19|20)\d\d\W*$)",
+    re.IGNORECASE,
+)
+TIMESTAMP_MAX = 60
 
 #: A teaser's tail: "…see more", "... Read more".
 TEASER_TAIL = re.compile(
