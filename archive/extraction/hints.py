@@ -221,7 +221,9 @@ UI_LABEL = re.compile(
     r"|newer posts|page \d+ of \d+|(?:please )?click (?:on )?next(?: page)? to continue.{0,40}"
     r"|continue (?:to|on) (?:the )?next page|loading\W*|weiter|zurück|suivant|précédent"
     r"|siguiente|anterior|próxima|successivo|precedente|далее|назад|tags?|topics|categories"
-    r"|filed under|schlagworte|themen|étiquettes|etiquetas|теги)\W*$",
+    r"|filed under|schlagworte|themen|étiquettes|etiquetas|теги|table of contents|contents"
+    r"|inhaltsverzeichnis|inhalt|sommaire|índice|indice|содержание|click to enlarge"
+    r"|zum vergrößern(?: bitte)? (?:anklicken|klicken)|cliquez pour agrandir)\W*$",
     re.IGNORECASE,
 )
 
@@ -247,7 +249,11 @@ _PROMO_WORDS = (
     r"|les plus lus|vous aimerez aussi|lea también|leer también|lee también|te puede interesar"
     r"|noticias relacionadas|lo más leído|leia também|veja também|mais lidas|leggi anche"
     r"|articoli correlati|potrebbe interessarti|i più letti|читайте также|самые популярные\b.*"
-    r"|похожие статьи|lees ook|czytaj też|läs också|les også|læs også"
+    r"|похожие статьи|lees ook|czytaj też|czytaj także|zobacz też|läs också|les også|læs også"
+    r"|lue myös|lue lisää|lue seuraavaksi|baca juga|ayrıca okuyun|ilgili haberler|čtěte také"
+    r"|přečtěte si také|citește și|xem thêm|tin liên quan|weitere artikel|ähnliche (?:artikel"
+    r"|beiträge)|verwandte artikel|neueste(?: \d+)? beiträge|zugehörige themenseiten"
+    r"|相关阅读|相关新闻|延伸阅读|関連記事|あわせて読みたい|관련기사|اقرأ أيضا|اقرأ أيضاً"
 )
 #: A promotion of another page, inserted between paragraphs ("READ ALSO: ...").
 PROMO = re.compile(r"^\W*(?:" + _PROMO_WORDS + r")\s*[:：»>|\-–—]", re.IGNORECASE)

@@ -51,6 +51,8 @@ _KEEP_IN_CHROME = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 
+#: An XHTML page's XML declaration (it would make BeautifulSoup warn that it is XML).
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
 _USELESS_LINK = re.compile(
     r"<link\b[^>]*\brel\s*=\s*[\"']?\s*(?:stylesheet|preload|prefetch|preconnect|dns-prefetch"
@@ -227,7 +229,7 @@ def prepare_html(text: str) -> PreparedPage:
     megabyte of ``text``) is cut short, so that parsing time stays proportional to size.
     """
     json_ld = [m.group(1) for m in _JSON_LD.finditer(text)]
-    html = _cut_opaque(text)
+    html = _cut_opaque(_XML_DECLARATION.sub("", text, count=1))
     html = _cap_tags(html, _MAX_TAGS + _MAX_TAGS_PER_MB * len(text) // 1_000_000)
     html = _cut_chrome(html)
     html = _trim_head(html)
