@@ -7,8 +7,9 @@ can never be article text is cut out of the markup first, in linear scans:
   ``noscript``, templates, comments and embedded widgets (``iframe``, ``object``,
   ``video``, ``select``, ``button``, ``textarea``...) are removed.
 * Page chrome -- ``nav``, ``footer``, ``aside``, ``form``, ``dialog``, ``menu`` -- is
-  removed unless the element holds a large share of the page's paragraphs (some sites
-  wrap the whole page in a ``<form>``); such a wrapper is renamed ``div``. What the
+  removed unless the element holds a large share of the page's paragraphs (or, for a
+  form, of its markup: some sites wrap the whole page in a ``<form>``); such a wrapper
+  is renamed ``div``. What the
   metadata reads from removed chrome (``meta``, ``link``, ``h1``, ``time``, ``abbr``,
   ``rel=author`` links) is kept, in a ``<div hidden>`` so that it is not taken for text.
   ``<header>`` elements stay: the article's header holds its byline and dates.
@@ -86,6 +87,9 @@ _MAX_TAGS_PER_MB = 20_000
 #: A chrome element is kept when it holds at least this many paragraphs and this share.
 _WRAPPER_MIN_PARAGRAPHS = 3
 _WRAPPER_SHARE = 0.4
+#: ... or, for a <form>, when it spans this share of the page's markup (pages without
+#: <p> tags wrapped in a form).
+_WRAPPER_MARKUP_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -191,7 +195,10 @@ def _cut_chrome(text: str) -> str:
     for start, end, name_end, close_start in spans:
         inside = bisect_left(paragraphs, end) - bisect_left(paragraphs, start)
         out.append(text[pos:start])
-        if inside >= _WRAPPER_MIN_PARAGRAPHS and inside >= _WRAPPER_SHARE * total:
+        if (inside >= _WRAPPER_MIN_PARAGRAPHS and inside >= _WRAPPER_SHARE * total) or (
+            end - start >= _WRAPPER_MARKUP_SHARE * len(text)
+            and text[name_end - 4 : name_end].lower() == "form"
+        ):
             out.append("<div")
             out.append(text[name_end:close_start])
             out.append("</div>")
