@@ -5,6 +5,11 @@ Run from the repository root::
 
     python -m benchmarks.search [--articles 1000000] [--runs 200] [--like-runs 5]
         [--workdir DIR] [--keep] [--corpora ../shared/corpora] [--seed 1]
+        [--db postgresql+psycopg://HOST/DB]
+
+With ``--db`` the archive is that database (empty, or with ``--reuse`` one this
+benchmark filled before) instead of a SQLite file in the work folder, so the same
+queries measure PostgreSQL's tsvector/GIN backend next to SQLite's FTS5.
 
 Method (figures in ``docs/benchmarks.md``):
 
@@ -224,6 +229,8 @@ def like_baseline(arc: Archive, name: str, queries: Iterator[tuple[str, dict[str
                 params.update(source=options["source"],
                               since=f"{options['since']} 00:00:00",
                               until=f"{options['until']} 23:59:59.999999")
+            if arc.engine.dialect.name == "postgresql":  # SQLite's LIKE ignores ASCII case
+                where = where.replace(" LIKE ", " ILIKE ")
             sql = text(f"SELECT a.id FROM articles a JOIN sources s ON s.id = a.source_id "
                        f"WHERE {where} ORDER BY a.published DESC LIMIT 20")
             times.append(timed(lambda: connection.execute(sql, params).all()))  # noqa: B023
@@ -262,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="reuse the archive in --workdir if it is there (queries only)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", metavar="URL",
+                        help="benchmark this archive database instead of a SQLite file")
     parser.add_argument("--fts-share", type=int, default=0, metavar="N",
                         help="also import the first N lines with and without FTS5 indexing")
     args = parser.parse_args(argv)
@@ -269,17 +278,19 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="search-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     jsonl, db = workdir / f"articles-{args.articles}.jsonl", workdir / f"archive-{args.articles}.db"
+    url = args.db or f"sqlite:///{db}"
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
 
     pools = load_pools(args.corpora)
     say(f"{len(pools)} corpus pages, {sum(len(p.paragraphs) for p in pools)} paragraphs")
-    if not (args.reuse and db.exists()):
-        db.unlink(missing_ok=True)
+    if not (args.reuse and (db.exists() or args.db)):
+        if not args.db:
+            db.unlink(missing_ok=True)
         if not jsonl.exists():
             started = time.monotonic()
             generate(pools, args.articles, jsonl, rng)
             say(f"generated {jsonl} in {time.monotonic() - started:.0f}s")
-        arc = Archive(f"sqlite:///{db}", create=True)
+        arc = Archive(url, create=True)
         step = max(args.articles // 20, 1_000)
         report = arc.import_jsonl(jsonl, on_progress=lambda n: n % step < 1_000 and say(
             f"  imported {n:,} lines"))
@@ -289,10 +300,19 @@ def main(argv: list[str] | None = None) -> int:
         arc.close()
     else:
         rate, report = float("nan"), None
-    arc = Archive(f"sqlite:///{db}")
-    with arc.engine.connect() as connection:  # fold the WAL into the file before measuring
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    size = db.stat().st_size
+    arc = Archive(url)
+    if args.db:
+        with arc.engine.connect() as connection:
+            size = int(connection.scalar(text(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+            )) or 0)
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
+    else:
+        with arc.engine.connect() as connection:  # fold the WAL into the file first
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = db.stat().st_size
 
     makers = QueryMaker(pools, rng)
     domains = [f"news{i:03d}.example" for i in range(300)]
@@ -328,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
                     _percentile(count_word, 0.95)))
     rows += [like_baseline(arc, kind, stream(kind), args.like_runs) for kind in kinds[:4]]
 
-    print(f"\nSearch benchmark: {args.articles:,} articles, SQLite file {size / 1e9:.2f} GB")
+    where = "PostgreSQL tables" if args.db else "SQLite file"
+    print(f"\nSearch benchmark: {args.articles:,} articles, {where} {size / 1e9:.2f} GB")
     if report is not None:
         print(f"import: {report.new:,} articles in {report.seconds:.1f} s = {rate:,.0f} articles/s")
     print("\n| query | runs | p50 ms | p95 ms | median matches |\n|---|---:|---:|---:|---:|")
@@ -336,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         matches = "" if row.matches is None else f"{row.matches:,.0f}"
         print(f"| {row.name} | {row.runs} | {row.p50:.1f} | {row.p95:.1f} | {matches} |")
     print_breakdown()
-    if args.fts_share:
+    if args.fts_share and not args.db:
         with_fts, without = fts_share(jsonl, workdir, args.fts_share)
         print(f"\nimport of the first {args.fts_share:,} lines: {with_fts:,.0f} articles/s; "
               f"without FTS5 indexing (insert trigger dropped): {without:,.0f} articles/s")

@@ -71,7 +71,7 @@ def worker_settings(
     """The crawler settings of a worker on ``frontier``."""
     values: dict[str, Any] = {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.frontier.dupefilter.CachingRFPDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "crawler.frontier.queue.LeasingPriorityQueue",
         "SCHEDULER_QUEUE_KEY": frontier.queue_key,
         "SCHEDULER_DUPEFILTER_KEY": frontier.dupefilter_key,

@@ -41,15 +41,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: the test is about SQLite files and runs on SQLite only"
     )
+    config.addinivalue_line(
+        "markers", "postgresql_only: the test is about PostgreSQL and runs on it only"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # every test using an archive runs on each backend, unless it is about SQLite itself
     if "db_backend" in metafunc.fixturenames:
-        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        metafunc.parametrize(
-            "db_backend", ["sqlite"] if only_sqlite else list(BACKENDS), indirect=True
-        )
+        backends = list(BACKENDS)
+        if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+            backends = ["sqlite"]
+        elif metafunc.definition.get_closest_marker("postgresql_only") is not None:
+            backends = ["postgresql"]
+        metafunc.parametrize("db_backend", backends, indirect=True)
 
 
 @pytest.fixture
