@@ -62,7 +62,8 @@ def _article(number: int, total: int, rng: random.Random) -> str:
 <body><header><a href="/">The Generated Ledger</a> <a href="/section/{listing}.html">More news</a>
 </header>
 <main><article><h1>{html.escape(title)}</h1>
-<p class="byline">By Staff Reporter · <time datetime="2026-03-{day:02d}">March {day}, 2026</time></p>
+<p class="byline">By Staff Reporter ·
+<time datetime="2026-03-{day:02d}">March {day}, 2026</time></p>
 {body}
 </article></main>
 <aside><h2>Related</h2><ul>{links}</ul></aside>
