@@ -5,14 +5,17 @@ furniture-looking element holds half of the page's paragraphs: then it is a wrap
 
 Every block that reads like a paragraph -- long enough, few links, sentence punctuation
 -- scores; its score goes to the element holding the paragraph and, halved at each step,
-to the two elements above (the idea of Arc90's readability, with our own weights).
-A candidate's score is then raised by a content-like class/id/``itemprop`` and lowered
-by its link density.
+to the two elements above, never beyond an ``<article>`` (the idea of Arc90's
+readability, with our own weights). A candidate's score is raised by a content-like
+class/id/``itemprop`` and lowered by its link density, and by the share of its
+paragraphs that begin with a link when most do (a list of headline teasers).
 
-The best candidate is then widened: going up to four levels, each sibling subtree that
-holds a fair share of paragraph text, few links and few teaser links (links of several
-words, as in lists of headlines) joins it (articles
-are often cut into several containers), and so does plain paragraph text next to it.
+The best candidate is then widened, since articles are often cut into several
+containers: going up to six levels (not beyond an enclosing ``<article>``), each sibling
+subtree that holds a fair share of paragraph text, few links and few teasers joins it;
+near the candidate, so do plain paragraphs held by the parent and small elements of
+plain paragraphs before the candidate (a lead paragraph set apart). Other ``<article>``
+elements never join one.
 """
 
 from __future__ import annotations
@@ -223,5 +226,7 @@ def choose(page: Page) -> list[int]:
                 block = page.blocks[i]
                 if block.node == parent and _plain_paragraph(block):
                     chosen.add(i)
+        if nodes[parent].tag.name == "article":
+            break  # the article is a whole: what lies around it is not
         current = parent
     return [i for i in sorted(chosen) if not flagged[i]]
