@@ -366,3 +366,12 @@ def test_pagination_captions_and_credits_are_dropped() -> None:
     article = extract_article(page(between=figure, after=pagination))
     assert_clean(article.text, "first morning", "Photo:", "Image credit", "Next Page", "click Next",
                  "Page 1 of 3")
+
+
+def test_headline_in_h1_is_dropped_even_when_the_metadata_title_differs() -> None:
+    html = page().replace(f"<h1>{TITLE}</h1>", "<h1>Bridge Built by Volunteers Opens</h1>")
+    html = html.replace('<div class="article-body">', '<div class="article-body">'
+                        "<h1>Bridge Built by Volunteers Opens</h1>")
+    text = extract_article(html).text
+    assert "Bridge Built by Volunteers Opens" not in text
+    assert text == "\n\n".join(PARAGRAPHS)

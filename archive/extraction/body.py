@@ -181,6 +181,8 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
             skip_until = section.end_block
             links_only = section.chars * 2 >= chars
             continue
+        if tag == "h1" and not texts:
+            continue  # the page's headline, whatever the metadata calls it
         text = _clean(block.text, block, tag, titles)
         if text is None:
             continue
