@@ -104,6 +104,7 @@ NOT_FURNITURE = 0
 WEAK_FURNITURE = 1
 STRONG_FURNITURE = 2
 COMMENTS = 3
+_CONTENT = -1  # a class or id naming the article's body
 
 
 def _names(tag: Tag) -> list[str]:
@@ -123,7 +124,9 @@ def _name_level(name: str) -> int:
     level = _cache.get(name)
     if level is None:
         level = NOT_FURNITURE
-        if not _NEUTRAL.search(name) and not _POSITIVE.search(name):
+        if _POSITIVE.search(name):
+            level = _CONTENT
+        elif not _NEUTRAL.search(name):
             if _COMMENTS.search(name):
                 level = COMMENTS
             elif _STRONG.search(name):
@@ -179,8 +182,9 @@ def furniture_level(tag: Tag) -> int:
     level = _tag_cache.get(key)
     if level is None:
         level = NOT_FURNITURE
-        for n in _names(tag):
-            level = max(level, _name_level(n))
+        levels = [_name_level(n) for n in _names(tag)]
+        # an element named as the article's body ("entry-content comments-open") is text
+        level = NOT_FURNITURE if _CONTENT in levels else max(levels, default=NOT_FURNITURE)
         if level == NOT_FURNITURE and isinstance(role, str) and role.lower() in _FURNITURE_ROLES:
             level = WEAK_FURNITURE
         if len(_tag_cache) < 100_000:
