@@ -375,3 +375,15 @@ def test_headline_in_h1_is_dropped_even_when_the_metadata_title_differs() -> Non
     text = extract_article(html).text
     assert "Bridge Built by Volunteers Opens" not in text
     assert text == "\n\n".join(PARAGRAPHS)
+
+
+def test_related_heading_inside_the_article_drops_only_its_list() -> None:
+    related = (
+        "<h3>Read more</h3><ul>"
+        '<li><a href="/c">School choir wins regional competition for the third year</a></li>'
+        '<li><a href="/d">Flood defences to be tested along the estuary next month</a></li>'
+        "</ul><h4>Trending now</h4>"
+        '<p><a href="/e">Library extends opening hours after petition from readers</a></p>'
+    )
+    html = page().replace(f"<p>{PARAGRAPHS[4]}</p>", related + f"<p>{PARAGRAPHS[4]}</p>")
+    assert extract_article(html).text == "\n\n".join(PARAGRAPHS)
