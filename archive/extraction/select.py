@@ -7,8 +7,9 @@ Every block that reads like a paragraph -- long enough, few links, sentence punc
 -- scores; its score goes to the element holding the paragraph and, halved at each step,
 to the two elements above, never beyond an ``<article>`` (the idea of Arc90's
 readability, with our own weights). A candidate's score is raised by a content-like
-class/id/``itemprop`` and lowered by its link density, and by the share of its
-paragraphs that begin with a link when most do (a list of headline teasers).
+class/id/``itemprop``, and a little when it holds or follows the page's ``<h1>``; it is
+lowered by its link density, and by the share of its paragraphs that begin with a link
+when most do (a list of headline teasers).
 
 The best candidate is then widened, since articles are often cut into several
 containers: going up to six levels (not beyond an enclosing ``<article>``), each sibling
@@ -33,6 +34,10 @@ _PUNCTUATION = re.compile(r"[,.;:!?،؛。，、；：！？]")
 #: this share, make a list of teasers rather than an article.
 _TEASER_LIST_MIN = 3
 _TEASER_LIST_SHARE = 0.6
+#: A candidate holding the page's first <h1>, or starting this few blocks after it, has
+#: its score raised by this factor.
+_NEAR_HEADLINE = 5
+_HEADLINE_BONUS = 1.1
 #: How many levels above the best candidate siblings are looked for.
 _WIDEN_LEVELS = 6
 #: A sibling joins when it holds this share of the best candidate's paragraph score...
@@ -189,11 +194,14 @@ def choose(page: Page) -> list[int]:
     """Indices of the blocks making up the main content, in document order."""
     nodes = page.nodes
     flagged = _score(page)
+    headline = next((i for i, b in enumerate(page.blocks) if nodes[b.node].tag.name == "h1"), -1)
     best = -1
     best_score = 0.0
     for i, node in enumerate(nodes):
         if node.score > 0 and not node.flag:
             score = _candidate_score(node)
+            if headline >= 0 and node.first_block - _NEAR_HEADLINE <= headline < node.end_block:
+                score *= _HEADLINE_BONUS  # the article follows its headline
             if score > best_score:
                 best, best_score = i, score
     if best < 0:
