@@ -5,9 +5,15 @@
 2. :func:`~archive.extraction.select.choose` scores the elements by the paragraphs they
    hold and picks the article's container, widened to the sibling containers that
    continue the article.
-3. The container's blocks are emitted in order, dropping link lists, interface labels
-   ("Advertisement", "Scroll to Top"), promotions ("READ ALSO: ..."), teasers that repeat
-   the headline ("...see more"), the headline itself, and repeated blocks.
+3. The chosen blocks are emitted in order, dropping link lists, interface labels
+   ("Advertisement", "Scroll to Top", "Next page"), promotions ("READ ALSO: ..."),
+   sections headed "Related" or "You may also like", datelines, bylines and picture
+   credits, teasers that repeat the headline ("...see more"), the headline itself and
+   repeated blocks.
+
+:class:`Body` also says how much of the chosen content is links and headline-and-summary
+teasers, which :func:`~archive.extraction.extract.classify_page` uses to tell listing
+pages from articles.
 """
 
 from __future__ import annotations
