@@ -160,6 +160,7 @@ def test_snippets_mark_matches_and_are_safe_html(archive: Archive) -> None:
         ("word " * 300, "longer than 1000 characters"),
         ("(" * 20 + "a" + ")" * 20, "nested more than 16 deep"),
         (" ".join(f"w{i}" for i in range(70)), "more than 64 search terms"),
+        ("heat\x00wave", "control character (U+0000) at position 5"),
     ],
 )
 def test_syntax_errors_say_what_is_wrong(archive: Archive, query: str, message: str) -> None:

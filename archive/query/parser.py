@@ -41,6 +41,8 @@ MIN_PREFIX_LENGTH = 2
 
 #: letters and digits: what the full-text index treats as parts of words
 _WORD_CHARS = re.compile(r"[^\W_]", re.UNICODE)
+# Tabs and newlines are spaces; other control characters (NUL...) can't be searched for.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FIELD = re.compile(r"^([A-Za-z]+):(.*)$", re.DOTALL)
 _SPECIAL = set('()"')
 
@@ -260,6 +262,12 @@ def parse_query(query: str) -> Node:
     """
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(f"The query is longer than {MAX_QUERY_LENGTH} characters.")
+    control = _CONTROL.search(query)
+    if control:
+        raise QueryError(
+            f"The query holds a control character (U+{ord(control.group()):04X}) at position "
+            f"{control.start() + 1}; remove it."
+        )
     node = _Parser(query).parse()
     if node is None:
         raise QueryError(f"The query {query!r} has no words to search for.")
