@@ -10,7 +10,6 @@ moves on: this is a new reading of the same page, not an edit, so no
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,11 +18,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.article import Article
 from archive.articles import source_condition
 from archive.exceptions import ExtractionError
-from archive.extraction import EXTRACTOR_VERSION, extract_article
-from archive.extraction.decode import decode_html, looks_binary
+from archive.extraction import EXTRACTOR_VERSION
+from archive.rawpages import extract_raw_page
 from archive.store import apply_article, content_hash
 from db import DatabaseError, models
 
@@ -70,35 +68,6 @@ class ReextractReport:
     unchanged: int = 0
     not_articles: list[Skipped] = field(default_factory=list)
     failures: list[Skipped] = field(default_factory=list)
-
-
-def content_type_of(headers: dict[str, Any]) -> str | None:
-    """The ``Content-Type`` value of stored headers (``{name: [values]}``), or ``None``."""
-    for name, values in headers.items():
-        if name.lower() == "content-type":
-            if isinstance(values, list):
-                return str(values[0]) if values else None
-            return str(values)
-    return None
-
-
-def extract_raw_page(raw: models.RawPage) -> Article:
-    """Clean a stored raw page with the current extractor.
-
-    Raises:
-        ExtractionError: the stored body is corrupt or is not an HTML page.
-    """
-    try:
-        body = zlib.decompress(raw.body)
-    except zlib.error as exc:
-        raise ExtractionError(f"the stored page cannot be decompressed ({exc})") from exc
-    if looks_binary(body):
-        raise ExtractionError("the stored page is binary data, not an HTML page")
-    html = decode_html(body, content_type_of(raw.headers or {}))
-    try:
-        return extract_article(html, raw.url)
-    except RecursionError as exc:
-        raise ExtractionError("the page is nested too deeply to parse") from exc
 
 
 def _latest_raw_pages(*, source: str | None, only_older: bool) -> Select:

@@ -14,7 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from archive.article import Article
+from archive.exceptions import ExtractionError
 from archive.extraction import EXTRACTOR_VERSION
+from archive.rawpages import extract_raw_page, latest_raw_page
 from archive.urls import article_url, site_of
 from db import models
 
@@ -25,6 +27,9 @@ class Outcome(enum.Enum):
     NEW = "new"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    #: the page says the same as before, but a newer extractor reads it differently: the
+    #: article was updated in place, without a version (it was not edited)
+    REEXTRACTED = "reextracted"
 
 
 @dataclass(slots=True)
@@ -135,6 +140,28 @@ def _raw_page(page: FetchedPage, crawl_id: int | None) -> models.RawPage:
     )
 
 
+def _reread_with_current_extractor(session: Session, record: models.Article) -> bool:
+    """Bring ``record`` to the current extractor's reading of its latest stored raw page.
+
+    An article archived by an older extractor would otherwise look edited the first time a
+    newer one reads it; comparing like with like keeps versions for real edits only.
+    Returns False, leaving ``record`` as it was, when no stored page can be re-read as an
+    article.
+    """
+    raw = latest_raw_page(session, record.id)
+    if raw is None:
+        return False
+    try:
+        earlier = extract_raw_page(raw)
+    except ExtractionError:
+        return False
+    if not earlier.is_article:
+        return False
+    apply_article(record, earlier)
+    record.content_hash = content_hash(earlier.title, earlier.text)
+    return True
+
+
 def store_article(
     session: Session, page: FetchedPage, article: Article, *, crawl_id: int | None = None
 ) -> tuple[Outcome, models.Article]:
@@ -143,6 +170,9 @@ def store_article(
     A new URL makes a new row with the raw page. A known URL whose title and text are
     unchanged (whitespace aside) only gets ``last_seen`` moved. A changed one keeps its
     previous state as an :class:`~db.models.ArticleVersion` and stores the new raw page.
+    When the stored article came from an older extractor, its stored page is first
+    re-read with the current one, so that a different reading alone is not taken for an
+    edit (:attr:`Outcome.REEXTRACTED`).
     """
     url = article_url(page.url, article.canonical_url)
     digest = content_hash(article.title, article.text)
@@ -169,6 +199,11 @@ def store_article(
     record.last_seen = max(record.last_seen, page.fetched_at)
     if record.content_hash == digest:
         return Outcome.UNCHANGED, record
+    reread = record.extractor_version != EXTRACTOR_VERSION and _reread_with_current_extractor(
+        session, record
+    )
+    if reread and record.content_hash == digest:
+        return Outcome.REEXTRACTED, record
     number = session.scalar(
         select(func.count()).select_from(models.ArticleVersion).where(
             models.ArticleVersion.article_id == record.id

@@ -196,7 +196,7 @@ class ArchivePipeline:
             None, None)
         recrawl.record_article(
             session, url=record.url, source_name=self.source.name, article=record,
-            fetched_at=item.fetched_at, changed=outcome is not Outcome.UNCHANGED,
+            fetched_at=item.fetched_at, changed=outcome in (Outcome.NEW, Outcome.UPDATED),
             policy=self.policy, validators=validators,
         )
         for alias in {fetched, *item.redirected_from} - {record.url}:
@@ -233,6 +233,8 @@ class ArchivePipeline:
                 Outcome.NEW: "articles_new",
                 Outcome.UPDATED: "articles_updated",
                 Outcome.UNCHANGED: "articles_unchanged",
+                # re-read by a newer extractor, not edited
+                Outcome.REEXTRACTED: "articles_unchanged",
             }[outcome]
         )
         logger.info("Archived (%s): %s", outcome.value, record.url)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from archive import Article
+from archive import EXTRACTOR_VERSION, Article, extract_article
 from archive.store import FetchedPage, Outcome, content_hash, store_article
 from db import models
 
@@ -82,3 +84,51 @@ def test_naive_datetimes_are_refused(sessions) -> None:  # type: ignore[no-untyp
 
     with pytest.raises(StatementError), sessions.begin() as s:
         store_article(s, _page(at=datetime(2026, 1, 1)), _article())
+
+
+OTTER = (Path(__file__).parent / "site" / "basic" / "news" / "otter.html").read_bytes()
+
+
+def _store_as_older_extractor(sessions) -> int:  # type: ignore[no-untyped-def]
+    """Archive the otter page as an older extractor read it: with its share bar left in."""
+    page = FetchedPage("https://example.com/news/otter.html", 200,
+                       {"Content-Type": ["text/html; charset=utf-8"]}, OTTER, T0)
+    current = extract_article(OTTER, page.url)
+    older = replace(current, text=current.text + "\n\nShare on Facebook Tweet")
+    with sessions.begin() as s:
+        outcome, record = store_article(s, page, older)
+        assert outcome is Outcome.NEW
+        record.extractor_version = "0"
+        return record.id
+
+
+def test_a_newer_extractor_reading_is_not_an_edit(sessions) -> None:  # type: ignore[no-untyped-def]
+    article_id = _store_as_older_extractor(sessions)
+    page = FetchedPage("https://example.com/news/otter.html", 200, {}, OTTER,
+                       T0 + timedelta(days=1))
+    with sessions.begin() as s:
+        outcome, record = store_article(s, page, extract_article(OTTER, page.url))
+        assert outcome is Outcome.REEXTRACTED
+        assert "Share on Facebook" not in record.text
+        assert record.extractor_version == EXTRACTOR_VERSION
+        assert record.changed_at == T0
+    assert _count(sessions, models.ArticleVersion) == 0
+    with sessions() as s:
+        assert s.get(models.Article, article_id) is not None
+
+
+def test_an_edit_after_a_newer_extractor_compares_like_with_like(sessions) -> None:  # type: ignore[no-untyped-def]
+    _store_as_older_extractor(sessions)
+    edited = OTTER.replace(b"forty years", b"fifty years")
+    page = FetchedPage("https://example.com/news/otter.html", 200, {}, edited,
+                       T0 + timedelta(days=1))
+    with sessions.begin() as s:
+        outcome, record = store_article(s, page, extract_article(edited, page.url))
+        assert outcome is Outcome.UPDATED
+        assert "fifty years" in record.text
+    with sessions() as s:
+        version = s.scalars(select(models.ArticleVersion)).one()
+        # the earlier state as the current extractor reads it: the edit is the only change
+        assert version.text == extract_article(OTTER).text
+        assert version.extractor_version == EXTRACTOR_VERSION
+        assert version.fetched_at == T0
