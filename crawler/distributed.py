@@ -19,10 +19,10 @@ from scrapy.settings import Settings
 
 from crawler.frontier import Frontier
 from crawler.frontier.queue import PREFIX_SETTING, WORKER_SETTING
+from crawler.frontier.spider import WorkerSpider
 from crawler.pipelines import CRAWL_ID_STAT, STAT_KEYS
 from crawler.reactor import call_in_reactor
 from crawler.runner import CrawlResult, ProgressCallback, crawler_settings
-from crawler.spiders.worker import WorkerSpider
 
 logger = logging.getLogger(__name__)
 # scrapy-redis 0.9 still uses Scrapy APIs Scrapy has deprecated; nothing for us to act on

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
@@ -18,6 +18,9 @@ from archive.commands.options import db_option
 from archive.exceptions import ArchiveError
 from archive.progress import CrawlProgress
 from db import open_engine, resolve_db_url
+
+if TYPE_CHECKING:
+    from crawler.frontier import Frontier, StartPage
 
 FRONTIER_ENV = "VIRAL_ARCHIVE_FRONTIER"
 
@@ -34,7 +37,7 @@ def frontier_options(function: Any) -> Any:
     )(function)
 
 
-def open_frontier(url: str, name: str) -> Any:
+def open_frontier(url: str, name: str) -> Frontier:
     """The frontier, connected; a Redis that does not answer is one sentence.
 
     Raises:
@@ -55,7 +58,7 @@ def open_frontier(url: str, name: str) -> Any:
 
 
 def start_pages(urls: tuple[str, ...], *, depth: int, allow_domains: tuple[str, ...],
-                config: Path | None) -> list[Any]:
+                config: Path | None) -> list[StartPage]:
     """Start pages from URLs (links followed within their hosts and ``allow_domains``) and
     from a sources file's ``start_urls`` (with each source's depth and domains)."""
     from crawler.frontier import StartPage
@@ -113,7 +116,7 @@ def enqueue(urls: tuple[str, ...], frontier_url: str, frontier_name: str, config
                f"{status.leased} in flight, {status.seen} URLs seen.")
 
 
-def run_frontier_worker(frontier: Any, db_url: str | None, *, idle_timeout: float,
+def run_frontier_worker(frontier: Frontier, db_url: str | None, *, idle_timeout: float,
                         concurrency: int, per_domain: int, delay: float,
                         autothrottle: bool = True, lease_ttl: float = 15.0) -> None:
     """Run one worker with a live progress display, then print its summary."""

@@ -127,8 +127,8 @@ class Frontier:
             try:
                 client.ping()
             except redis.RedisError as exc:
-                raise FrontierError(f"Cannot reach the frontier's Redis at {self.url}: {exc}.") \
-                    from exc
+                message = f"Cannot reach the frontier's Redis at {self.url}: {exc}."
+                raise FrontierError(message) from exc
             self._client = client
         return self._client
 

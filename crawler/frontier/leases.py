@@ -34,7 +34,8 @@ class FrontierLeases:
 
     def __init__(self, frontier: Frontier, worker: str, *, beat: float, ttl: float) -> None:
         if ttl <= beat:
-            raise NotConfigured("ARCHIVE_LEASE_TTL must be longer than ARCHIVE_HEARTBEAT")
+            # not NotConfigured: a worker without leases must not run silently
+            raise ValueError("ARCHIVE_LEASE_TTL must be longer than ARCHIVE_HEARTBEAT")
         self.frontier = frontier
         self.worker = worker
         self.beat = beat

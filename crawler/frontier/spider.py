@@ -1,5 +1,9 @@
 """``worker``: crawl pages from a shared Redis frontier, alongside other workers.
 
+It lives here rather than in ``crawler/spiders/`` because Scrapy imports every spider
+module there for every crawl, and this one needs scrapy-redis (the optional
+``distributed`` extra); :mod:`crawler.distributed` runs it by class.
+
 Start pages come from the frontier's ``start_urls`` list (``viral-archive enqueue``);
 each carries its depth limit and the hosts its links may stay in, and passes them on to
 the requests for its links, so one frontier can hold crawls of different sites. Links
