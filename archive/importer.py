@@ -6,8 +6,10 @@ One JSON object per line with ``url``, ``title``, ``text``, ``published``, ``aut
 the article's ``extra`` metadata. A line that cannot be imported is reported with its
 number and reason; the good lines are kept.
 
-Lines are written in batches, each in one transaction, with bulk inserts — the FTS
-triggers index every new row as it is inserted. A URL already archived is treated as a
+Lines are written in batches of :data:`BATCH`, each in one transaction, new rows with one
+DB-API ``executemany`` on SQLite — the FTS triggers index every new row as it is inserted,
+in the same transaction, so an interrupted import leaves whole batches, each fully
+indexed. A URL already archived is treated as a
 crawl would: unchanged, or updated with its previous state kept as a version.
 """
 
@@ -25,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,7 +39,11 @@ from db import models
 
 logger = logging.getLogger(__name__)
 
-BATCH = 1_000
+#: lines per transaction: FTS5 writes an index segment at least once per transaction,
+#: and fewer, larger segments are cheaper to write and merge (see ``docs/benchmarks.md``)
+BATCH = 10_000
+#: lines a worker process parses at a time
+PARSE_CHUNK = 1_000
 IMPORT_VERSION = "import"
 MAX_LINE_BYTES = 20_000_000
 MAX_URL_LENGTH = 2048
@@ -63,6 +69,28 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 #: the table itself: a Core insert skips the ORM's per-row bookkeeping
 ARTICLES: Table = models.Article.__table__  # type: ignore[assignment]
+
+
+def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``articles``.
+
+    On SQLite with one DB-API ``executemany``: the values go through the columns' own
+    bind processors (UTC datetimes, JSON), as a Core insert would; what this skips is
+    Core's per-row parameter bookkeeping, which cost about a third of a large import.
+    Other databases get a Core insert.
+    """
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        connection.execute(insert(ARTICLES), rows)
+        return
+    compiled = insert(ARTICLES).compile(dialect=dialect, column_keys=list(rows[0]))
+    binds = [compiled.binds[name] for name in compiled.positiontup or ()]
+    columns = [(bind.key, bind.type.bind_processor(dialect)) for bind in binds]
+    params = [
+        tuple(process(row[key]) if process else row[key] for key, process in columns)
+        for row in rows
+    ]
+    connection.exec_driver_sql(str(compiled), params)
 
 
 class LineError(ValueError):
@@ -206,11 +234,11 @@ def read_chunks(path: Path, size: int) -> Iterator[Chunk]:
             yield chunk
 
 
-def parsed_chunks(path: Path, size: int, *, parallel: bool) -> Iterator[Parsed]:
+def parsed_chunks(path: Path, size: int, *, parallel: bool, ahead: int = 2) -> Iterator[Parsed]:
     """The file's lines parsed, chunk by chunk, in order.
 
-    With ``parallel`` a worker process parses the next chunks while the caller stores
-    this one (parsing and storing take about as long as each other).
+    With ``parallel`` a worker process parses up to ``ahead`` chunks beyond this one while
+    the caller stores (parsing and storing take about as long as each other).
     """
     chunks = read_chunks(path, size)
     if not parallel:
@@ -220,7 +248,7 @@ def parsed_chunks(path: Path, size: int, *, parallel: bool) -> Iterator[Parsed]:
         pending: deque[Future[Parsed]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(parse_chunk, chunk))
-            if len(pending) > 2:
+            if len(pending) > ahead:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
@@ -287,7 +315,7 @@ class _Writer:
                 self._update(session, row.id, item, now)
                 self.report.updated += 1
         if new_rows:
-            session.execute(insert(ARTICLES), new_rows)
+            insert_rows(session.connection(), new_rows)
             self.report.new += len(new_rows)
 
     @staticmethod
@@ -313,7 +341,8 @@ def import_jsonl(
 ) -> ImportReport:
     """Import the JSON Lines file at ``path``; see the module docstring.
 
-    ``on_progress`` is called with the number of lines read after each batch.
+    ``on_progress`` is called with the number of lines read after every
+    :data:`PARSE_CHUNK` lines.
 
     Raises:
         ArchiveError: the file cannot be read.
@@ -325,23 +354,28 @@ def import_jsonl(
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size > PARALLEL_FROM_BYTES
     except OSError as exc:
         raise ArchiveError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-    for parsed in parsed_chunks(path, batch_size, parallel=parallel):
-        batch: list[ImportedArticle] = []
-        urls: set[str] = set()
+    batch: list[ImportedArticle] = []
+    urls: set[str] = set()
+    # lines are parsed PARSE_CHUNK at a time (the worker keeps pace), stored batch_size
+    # at a time (fewer, larger transactions)
+    # the worker parses the next batch while this one is stored
+    ahead = max(2, batch_size // PARSE_CHUNK + 1)
+    for parsed in parsed_chunks(path, PARSE_CHUNK, parallel=parallel, ahead=ahead):
         for item in parsed:
             report.lines += 1
             if isinstance(item, ImportLineError):
                 report.errors.append(item)
                 continue
-            if item.url in urls:  # the same URL twice: the first must be stored first
+            if item.url in urls or len(batch) >= batch_size:
+                # the same URL twice: the first must be stored first
                 writer.write(batch)
                 batch, urls = [], set()
             batch.append(item)
             urls.add(item.url)
-        if batch:
-            writer.write(batch)
         if on_progress is not None:
             on_progress(report.lines)
+    if batch:
+        writer.write(batch)
     report.errors.sort(key=lambda error: error.line)
     report.seconds = time.monotonic() - started
     logger.info("imported %s: %d new, %d updated, %d unchanged, %d bad lines", path,

@@ -41,5 +41,24 @@ def create_fts(connection: Connection) -> None:
         connection.execute(text(statement))
 
 
+#: bytes of new index entries FTS5 gathers in memory before writing them out as a segment
+#: (FTS5's default is 1 MiB): a 10,000-article import batch then makes one segment instead
+#: of a couple of dozen, which FTS5 would merge again (1.5x faster imports, measured in
+#: ``docs/benchmarks.md``). Memory is used only by a transaction writing that much.
+FTS_HASH_BYTES = 64 * 1024 * 1024
+
+
+def set_fts_hash_size(connection: Connection, size: int | None) -> None:
+    """Store FTS5's ``hashsize`` option (``None``: back to FTS5's default) in the index
+    (SQLite only); it applies to every connection opened afterwards."""
+    if size is None:
+        connection.execute(text(f"DELETE FROM {FTS_TABLE}_config WHERE k = 'hashsize'"))
+    else:
+        connection.execute(
+            text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', :size)"),
+            {"size": int(size)},
+        )
+
+
 #: The FTS5 table as a selectable (``rowid`` is the article id).
 fts_table = table(FTS_TABLE, column("rowid"), column("title"), column("text"))
