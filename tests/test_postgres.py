@@ -79,3 +79,15 @@ def test_an_unreachable_server_is_one_sentence() -> None:
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: Cannot open the archive database")
+
+
+def test_a_stopped_crawl_can_be_closed(pg_url: str) -> None:
+    # PostgreSQL enforces VARCHAR lengths where SQLite does not: every status Scrapy can
+    # close a crawl with must fit
+    engine = open_engine(pg_url)
+    with session_factory(engine).begin() as session:
+        crawl = models.Crawl(start_urls=["https://ex.com/"])
+        session.add(crawl)
+        session.flush()
+        crawl.status = "stopped: closespider_timeout_no_item"
+    engine.dispose()

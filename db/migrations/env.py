@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, String
 
 from db.fts import FTS_TABLE
 from db.fts_postgres import VECTOR_COLUMN, VECTOR_INDEX
@@ -28,13 +28,22 @@ def _include(obj: Any, name: str | None, kind: str, reflected: bool, compare_to:
     return not (kind in ("column", "index") and name in (VECTOR_COLUMN, VECTOR_INDEX))
 
 
+def _compare_type(context: Any, inspected_column: Any, metadata_column: Any,
+                  inspected_type: Any, metadata_type: Any) -> bool | None:
+    # SQLite ignores VARCHAR lengths, so a length change there is no schema change
+    if (context.dialect.name == "sqlite" and isinstance(inspected_type, String)
+            and isinstance(metadata_type, String)):
+        return False
+    return None  # Alembic's own comparison
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         include_object=_include,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        compare_type=_compare_type,
     )
     with context.begin_transaction():
         context.run_migrations()
