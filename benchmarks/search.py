@@ -24,9 +24,13 @@ Method (figures in ``docs/benchmarks.md``):
   are inserted. Rate = articles / wall time of the import.
 - Queries (``--runs`` different queries of each kind, each timed once, after 20 untimed
   warm-up queries): :meth:`archive.Archive.search` for the first page of 20 by relevance —
-  the whole call: parsing, the page of ids, the total, snippets and the hit rows. Words
-  are drawn from the corpus weighted by frequency, leaving out its 150 most frequent
-  words (stop words); two words and phrases come from one paragraph, so they co-occur.
+  the whole call: parsing, the page of ids, the total, snippets and the hit rows. A
+  typical query word is drawn uniformly among the words on 2–20 of the corpus's 462 pages
+  (``TYPICAL_PAGES``: in 0.4–4.3 % of real articles), leaving out the 150 most frequent
+  words (stop words); two words are typical words of one paragraph, so they co-occur;
+  phrases are 2–3 consecutive words of a paragraph. Frequent words (on more than 20
+  pages) and words drawn by their number of occurrences (the rule of earlier runs) are
+  measured as kinds of their own.
 - ``count --by month`` over the whole archive (no query) and for one word.
 - Baseline: ``title LIKE '%w%' OR text LIKE '%w%'`` (ASCII case-insensitive in SQLite),
   newest first, LIMIT 20 — a full table scan; run ``--like-runs`` times per kind.
@@ -58,6 +62,11 @@ from benchmarks.corpora import BODIES, DATES, DEFAULT_CORPORA
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+#: the corpus's most frequent words, left out of queries as stop words
+STOP_WORDS = 150
+#: a typical query word occurs on this many of the corpus's pages (of 462: 0.4–4.3 % of
+#: real articles); rarer words are faster, frequent ones are measured on their own
+TYPICAL_PAGES = (2, 20)
 FIRST_NAMES = ["Anna", "Ben", "Chloe", "David", "Elif", "Farid", "Greta", "Hiro", "Ines",
                "Jonas", "Kofi", "Lena", "Marta", "Nils", "Olga", "Pablo", "Quinn", "Rosa",
                "Sami", "Tara", "Uwe", "Vera", "Wen", "Yusuf", "Zoe"]
@@ -137,21 +146,41 @@ class QueryMaker:
         self.rng = rng
         self.paragraphs = [p for pool in pools for p in pool.paragraphs]
         counts = Counter(w.lower() for p in self.paragraphs for w in _WORD.findall(p))
-        common = {w for w, _ in counts.most_common(150)}
+        common = {w for w, _ in counts.most_common(STOP_WORDS)}
         self.words = [w for w in counts if w not in common]
         self.weights = [counts[w] for w in self.words]
+        # document frequency: on how many corpus pages (real articles) a word occurs
+        pages = Counter(w for pool in pools for w in
+                        {w.lower() for p in pool.paragraphs for w in _WORD.findall(p)})
+        low, high = TYPICAL_PAGES
+        self.typical = sorted(w for w in self.words if low <= pages[w] <= high)
+        self.frequent = sorted(w for w in self.words if pages[w] > high)
 
     def word(self) -> str:
+        """A typical query word: uniformly among words on TYPICAL_PAGES corpus pages."""
+        return self.rng.choice(self.typical)
+
+    def frequent_word(self) -> str:
+        """A frequent word: on more corpus pages than typical (stop words left out)."""
+        return self.rng.choice(self.frequent)
+
+    def weighted_word(self) -> str:
+        """A word drawn by its number of occurrences (the rule of earlier runs)."""
         return self.rng.choices(self.words, self.weights)[0]
+
+    def two_words(self) -> str:
+        """Two typical words of one paragraph."""
+        typical = set(self.typical)
+        while True:
+            words = sorted({w.lower() for w in self._paragraph_words()} & typical)
+            if len(words) >= 2:
+                return " ".join(self.rng.sample(words, 2))
 
     def _paragraph_words(self) -> list[str]:
         while True:
             words = _WORD.findall(self.rng.choice(self.paragraphs))
             if len(words) >= 4:
                 return words
-
-    def two_words(self) -> str:
-        return " ".join(self.rng.sample(self._paragraph_words(), 2))
 
     def phrase(self) -> str:
         words = self._paragraph_words()
@@ -182,6 +211,8 @@ class Row:
 
 #: (query kind, matches, ms) of every timed search, for the breakdown by matches
 SAMPLES: list[tuple[str, int, float]] = []
+#: the relevance searches of typical queries, broken down by matches
+TYPICAL_KINDS = ("one word", "two words", "phrase", "word + source + 1-year range")
 BUCKETS = [(0, 1_000), (1_000, 10_000), (10_000, 100_000), (100_000, 10**12)]
 
 
@@ -201,11 +232,11 @@ def run_queries(arc: Archive, name: str, queries: Iterator[tuple[str, dict[str, 
 
 
 def print_breakdown() -> None:
-    """p50/p95 of the relevance searches by how many articles matched."""
+    """p50/p95 of the typical relevance searches by how many articles matched."""
     print("\n| matches | searches | p50 ms | p95 ms |\n|---|---:|---:|---:|")
     for low, high in BUCKETS:
         times = [ms for kind, n, ms in SAMPLES
-                 if low <= n < high and kind != "one word, newest first"]
+                 if low <= n < high and kind in TYPICAL_KINDS]
         if times:
             label = f"{low:,}–{high:,}" if high < 10**12 else f"≥ {low:,}"
             print(f"| {label} | {len(times)} | {_percentile(times, 0.5):.1f} | "
@@ -321,6 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         while True:
             if kind == "one word":
                 yield makers.word(), {}
+            elif kind == "one frequent word":
+                yield makers.frequent_word(), {}
+            elif kind == "one word, drawn by occurrences":
+                yield makers.weighted_word(), {}
             elif kind == "two words":
                 yield makers.two_words(), {}
             elif kind == "phrase":
@@ -334,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
                                       "since": f"{year}-01-01", "until": f"{year}-12-31"}
 
     kinds = ["one word", "two words", "phrase", "word + source + 1-year range",
-             "one word, newest first"]
+             "one word, newest first", "one frequent word", "one word, drawn by occurrences"]
     say(f"load average before the queries: {os.getloadavg()}")
     warm = stream("one word")
     for _ in range(20):

@@ -11,13 +11,17 @@ from sqlalchemy import Connection, column, table, text
 
 FTS_TABLE = "articles_fts"
 
+#: BM25 weights of the title and text columns, as the ``rank`` option below sets them;
+#: searches order by ``bm25()`` with these (see :func:`archive.query.sqlite.bm25`)
+RANK_WEIGHTS = (5.0, 1.0)
+
 _STATEMENTS = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
         title, text, content='articles', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2'
     )""",
-    # ``rank`` is BM25 with a title word weighing five times a text word; FTS5 keeps this
-    # setting in the index, and ORDER BY rank lets it sort and stop at the LIMIT itself
+    # ``rank`` is BM25 with a title word weighing five times a text word (RANK_WEIGHTS);
+    # FTS5 keeps this setting in the index
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', 'bm25(5.0, 1.0)')",
     f"""CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
         INSERT INTO {FTS_TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text);

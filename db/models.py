@@ -56,6 +56,9 @@ class Article(Base):
     """One article, identified by its canonical URL, in its latest known state."""
 
     __tablename__ = "articles"
+    # a search within one source and a date range finds its candidates in this index
+    # alone, without reading the (large) article rows
+    __table_args__ = (Index("ix_articles_source_id_published", "source_id", "published"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)

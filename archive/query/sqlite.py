@@ -14,6 +14,7 @@ to exclude from (``-word`` alone), or text OR-ed with a column filter — become
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -37,12 +38,43 @@ from archive.query.columns import filter_conditions, language_condition, source_
 from archive.query.filters import Filters
 from archive.query.nodes import And, Field, Leaf, Node, Not, Or, Phrase, Prefix, Term
 from db import models
-from db.fts import FTS_TABLE
+from db.fts import FTS_TABLE, RANK_WEIGHTS
 
 #: the FTS5 table with its hidden ``rank`` column
 fts = table(FTS_TABLE, column("rowid"), column("rank"))
 _MATCH: ColumnElement[Any] = literal_column(FTS_TABLE)
 SNIPPET_TOKENS = 24
+#: with up to this many matches, ranking them all and checking each against the column
+#: conditions is cheap enough (a few µs a match)
+DRIVE_FROM_FTS_UP_TO = 2_000
+#: collecting a candidate from an index costs about this many times less than ranking a
+#: match and reading its row: the candidates' set is used while they are fewer than this
+#: many times the matches
+CANDIDATES_PER_MATCH = 30
+
+
+def bm25() -> ColumnElement[Any]:
+    """BM25 with the weights of the index's ``rank`` (:data:`db.fts.RANK_WEIGHTS`).
+
+    Ordering by it rather than by ``rank`` is the same order, but SQLite's own sorter
+    keeps only the best ``LIMIT`` rows and scores only the matches that pass the other
+    conditions; ``ORDER BY rank`` has FTS5 score and sort every match first (1.5–2x
+    slower on frequent words, measured in ``docs/benchmarks.md``).
+    """
+    weights: list[ColumnElement[Any]] = [literal_column(repr(float(w))) for w in RANK_WEIGHTS]
+    return func.bm25(_MATCH, *weights)
+
+
+@dataclass(slots=True)
+class SqlitePlan(Plan):
+    """A plan, knowing whether its column conditions are all on indexed columns (source,
+    language, publication date), so that the articles meeting them are cheap to list."""
+
+    indexed: bool = False
+    #: the articles meeting the conditions, when collecting them beats checking every
+    #: match (decided once per plan by :meth:`SqliteBackend.candidates`)
+    candidate_set: Select[Any] | None = None
+    decided: bool = False
 
 
 def quote(text: str) -> str:
@@ -144,10 +176,11 @@ class SqliteBackend:
         """See :meth:`archive.query.backend.SearchBackend.plan`."""
         conditions = filter_conditions(filters)
         if node is None:
-            return Plan(None, conditions)
+            return SqlitePlan(None, conditions, indexed=True)
         parts = node.parts if isinstance(node, And) else (node,)
         positive: list[str] = []
         negative: list[str] = []
+        indexed = True
         for part in parts:
             if isinstance(part, Not) and (expr := self.fts(part.part)) is not None:
                 negative.append(expr)
@@ -155,10 +188,12 @@ class SqliteBackend:
                 positive.append(expr)
             else:
                 conditions.append(self.condition(part))
+                indexed = indexed and isinstance(part, Field) and part.name in ("source",
+                                                                                 "lang")
         if not positive:
             conditions.extend(not_(self.in_fts(n)) for n in negative)
-            return Plan(None, conditions)
-        return Plan(self._join(positive, negative), conditions)
+            return SqlitePlan(None, conditions, indexed=False)
+        return SqlitePlan(self._join(positive, negative), conditions, indexed=indexed)
 
     # -- running ---------------------------------------------------------------------
 
@@ -177,14 +212,21 @@ class SqliteBackend:
 
     def page_ids(self, session: Session, plan: Plan, order: str, limit: int,
                  offset: int) -> list[int] | None:
-        """The ids of one page newest first, when walking the publication-date index
-        beats sorting every match; ``None`` to let the engine run its general plan.
+        """The ids of one page, when this backend knows a faster plan than the engine's
+        general one; else ``None``.
+
+        By relevance: see :meth:`_relevance_ids`. Newest first: when walking the
+        publication-date index beats sorting every match.
 
         Sorting costs about one row lookup per match; walking the index from the newest
         article and checking each against the (cheaply built) set of matches costs about
         ``(offset + limit) * articles / matches`` steps. With many matches the walk wins.
         """
-        if order != "newest" or plan.text_match is None:
+        if plan.text_match is None:
+            return None
+        if order == "relevance":
+            return self._relevance_ids(session, plan, limit, offset)
+        if order != "newest":
             return None
         matches = self._fts_count(session, plan.text_match)
         articles = session.scalar(select(func.max(models.Article.id))) or 0
@@ -202,15 +244,62 @@ class SqliteBackend:
         )
         return list(session.scalars(stmt))
 
+    def _relevance_ids(self, session: Session, plan: Plan, limit: int,
+                       offset: int) -> list[int] | None:
+        """The best-ranked page from FTS5 alone, without reading article rows: with no
+        column conditions, or when the articles meeting them are collected first (see
+        :meth:`candidates`); ``None`` to let the engine run its general plan."""
+        match = _MATCH.op("MATCH")(plan.text_match)
+        stmt = select(fts.c.rowid).where(match)
+        if plan.conditions:
+            candidate_set = self.candidates(session, plan)
+            if candidate_set is None:
+                return None
+            # "+ 0": test membership in the set while FTS5 walks its matches (a rowid
+            # constraint would have FTS5 look each candidate up instead)
+            stmt = stmt.where((fts.c.rowid + 0).in_(candidate_set))
+        return list(session.scalars(stmt.order_by(bm25()).limit(limit).offset(offset)))
+
+    def candidates(self, session: Session, plan: Plan) -> Select[Any] | None:
+        """The ids of the articles meeting the plan's column conditions, when listing them
+        (from the source, language and date indexes) and testing each match against that
+        set is cheaper than reading the row of every match; else ``None``.
+
+        Decided by cheap estimates: FTS5 counts the matches (no rows read) and the
+        candidates are counted up to :data:`CANDIDATES_PER_MATCH` times that.
+        """
+        if not isinstance(plan, SqlitePlan) or not plan.indexed or plan.text_match is None:
+            return None
+        if plan.decided:
+            return plan.candidate_set
+        plan.decided = True
+        matches = self._fts_count(session, plan.text_match)
+        if matches <= DRIVE_FROM_FTS_UP_TO:
+            return None
+        candidate_set = select(models.Article.id).where(*plan.conditions)
+        bound = CANDIDATES_PER_MATCH * matches
+        found = session.scalar(select(func.count()).select_from(
+            candidate_set.limit(bound).subquery()))
+        if (found or 0) < bound:
+            plan.candidate_set = candidate_set
+        return plan.candidate_set
+
     @staticmethod
     def _fts_count(session: Session, expr: str) -> int:
         stmt = select(func.count()).select_from(fts).where(_MATCH.op("MATCH")(expr))
         return int(session.scalar(stmt) or 0)
 
     def total(self, session: Session, plan: Plan) -> int:
-        """How many articles match; without column conditions FTS5 counts on its own."""
+        """How many articles match; without column conditions FTS5 counts on its own, and
+        with indexed ones it counts its matches among the candidates (see :meth:`candidates`).
+        """
         if plan.text_match is not None and not plan.conditions:
             return self._fts_count(session, plan.text_match)
+        candidate_set = self.candidates(session, plan)
+        if candidate_set is not None:
+            stmt = select(func.count()).select_from(fts).where(
+                _MATCH.op("MATCH")(plan.text_match), (fts.c.rowid + 0).in_(candidate_set))
+            return int(session.scalar(stmt) or 0)
         return int(session.scalar(self.matches(plan, func.count())) or 0)
 
     def relevance(self, plan: Plan) -> ColumnElement[Any]:
