@@ -50,7 +50,7 @@ def by_rank(arc: Archive, match: str, where: str = "", **params: object) -> list
 
 def ranks_of(arc: Archive, match: str, ids: list[int]) -> list[float]:
     with arc.engine.connect() as connection:
-        rank = dict(connection.execute(text(
+        rank: dict[int, float] = dict(connection.execute(text(
             "SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH :match"
         ), {"match": match}).all())
     return [rank[i] for i in ids]
