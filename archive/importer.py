@@ -85,7 +85,10 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
         return
     compiled = insert(ARTICLES).compile(dialect=dialect, column_keys=list(rows[0]))
     binds = [compiled.binds[name] for name in compiled.positiontup or ()]
-    columns = [(bind.key, bind.type.bind_processor(dialect)) for bind in binds]
+    # dialect_impl: the SQLite-specific processors (datetimes as SQLAlchemy stores them,
+    # with microseconds, so that they compare as text with what the ORM binds)
+    columns = [(bind.key, bind.type.dialect_impl(dialect).bind_processor(dialect))
+               for bind in binds]
     params = [
         tuple(process(row[key]) if process else row[key] for key, process in columns)
         for row in rows
