@@ -89,3 +89,13 @@ def test_a_filtered_search_gives_the_general_plans_answer(archive: Archive,
     assert ranks_of(archive, '"harbour"', ids) == pytest.approx(
         [rank for _, rank in expected[offset:offset + 20]])
     assert {hit.source for hit in results.hits} == {"s2.example"}
+
+
+def test_newest_first_walks_the_dates_in_order(archive: Archive) -> None:
+    with archive.engine.connect() as connection:
+        expected = list(connection.scalars(text(
+            "SELECT a.id FROM articles a WHERE a.id IN (SELECT rowid FROM articles_fts "
+            "WHERE articles_fts MATCH '\"harbour\"') ORDER BY a.published DESC, a.id DESC "
+            "LIMIT 20 OFFSET 20")))
+    results = archive.search("harbour", order="newest", offset=20)
+    assert [hit.id for hit in results.hits] == expected

@@ -51,6 +51,9 @@ DRIVE_FROM_FTS_UP_TO = 2_000
 #: match and reading its row: the candidates' set is used while they are fewer than this
 #: many times the matches
 CANDIDATES_PER_MATCH = 30
+#: reading an article row (to sort matches by date) costs about as much as this many
+#: steps of the publication-date index walk (measured at 1M articles: ``docs/benchmarks.md``)
+STEPS_PER_ROW = 5
 
 
 def bm25() -> ColumnElement[Any]:
@@ -218,8 +221,9 @@ class SqliteBackend:
         By relevance: see :meth:`_relevance_ids`. Newest first: when walking the
         publication-date index beats sorting every match.
 
-        Sorting costs about one row lookup per match; walking the index from the newest
-        article and checking each against the (cheaply built) set of matches costs about
+        Sorting costs about one row lookup per match, each worth :data:`STEPS_PER_ROW`
+        steps of walking the date index from the newest article and checking each against
+        the (cheaply built) set of matches, which takes about
         ``(offset + limit) * articles / matches`` steps. With many matches the walk wins.
         """
         if plan.text_match is None:
@@ -230,7 +234,7 @@ class SqliteBackend:
             return None
         matches = self._fts_count(session, plan.text_match)
         articles = session.scalar(select(func.max(models.Article.id))) or 0
-        if matches * matches <= (offset + limit) * articles:
+        if matches * matches * STEPS_PER_ROW <= (offset + limit) * articles:
             return None
         in_matches = (models.Article.id + 0).in_(  # "+ 0": probe the set, walk the date index
             select(fts.c.rowid).where(_MATCH.op("MATCH")(plan.text_match))
