@@ -37,6 +37,11 @@ _NOT_A_NAME = re.compile(
     re.IGNORECASE,
 )
 _MAX_WORDS = 5
+#: Bylines are read up to this length (twenty names with roles fit; the cleaning
+#: patterns below cost more than linear time on long runs of "on" or "@").
+_MAX_BYLINE = 1000
+#: At most this many bylines are read.
+_MAX_ENTRIES = 100
 
 
 _HANDLE = re.compile(r"\s@\w+")
@@ -70,10 +75,11 @@ def clean_authors(raw: list[str], site_name: str | None = None) -> list[str]:
     site = (site_name or "").strip().lower()
     names: list[str] = []
     seen: set[str] = set()
-    for entry in raw:
-        if not entry or _URL_OR_MAIL.match(entry.strip()):
+    for entry in raw[:_MAX_ENTRIES]:
+        entry = " ".join(entry[:_MAX_BYLINE].split()) if entry else ""
+        if not entry or _URL_OR_MAIL.match(entry):
             continue
-        entry = _PREFIX.sub("", " ".join(entry.split()))
+        entry = _PREFIX.sub("", entry)
         for part in _SPLIT.split(entry):
             name = _clean_one(part)
             if name is None or (names and name.lower().replace(".", "") in _CREDENTIALS):
@@ -131,11 +137,38 @@ _BYLINE_CLASSES = frozenset({
 _ATTR_BEFORE = re.compile(r"\b(rel|itemprop|class)\s*=\s*[\"']?([^\"'=<>]*)$", re.IGNORECASE)
 _NAME_PROP = re.compile(r"itemprop\s*=\s*[\"']?name[\s\"'>]", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
-_SKIP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_SKIP_START = re.compile(r"<(script|style)\b|<!--", re.IGNORECASE)
+_SKIP_END = {
+    "script": re.compile(r"</script\s*>", re.IGNORECASE),
+    "style": re.compile(r"</style\s*>", re.IGNORECASE),
+}
 
-
-_OPEN_OR_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+#: A start tag runs to the next "<" or ">": openers without their ">" then cost one scan.
+_OPEN_OR_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?(/?)>")
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr", "source"})
+
+
+def _without_scripts(chunk: str) -> str:
+    """``chunk`` with scripts, styles and comments replaced by a space; one without its
+    end runs to the end of ``chunk``."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _SKIP_START.search(chunk, pos)
+        if m is None:
+            break
+        out.append(chunk[pos:m.start()])
+        out.append(" ")
+        if m.group(1) is None:
+            end = chunk.find("-->", m.end())
+            pos = -1 if end < 0 else end + 3
+        else:
+            close = _SKIP_END[m.group(1).lower()].search(chunk, m.end())
+            pos = -1 if close is None else close.end()
+        if pos < 0:
+            return "".join(out)
+    out.append(chunk[pos:])
+    return "".join(out)
 
 
 def _element_text(html: str, lt: int, limit: int = 1500) -> str:
@@ -152,7 +185,7 @@ def _element_text(html: str, lt: int, limit: int = 1500) -> str:
         if depth <= 0:
             end = m.start()
             break
-    chunk = _SKIP.sub(" ", chunk[:end])
+    chunk = _without_scripts(chunk[:end])
     last_lt, last_gt = chunk.rfind("<"), chunk.rfind(">")
     if last_lt > last_gt:
         chunk = chunk[:last_lt]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -85,9 +86,9 @@ def json_ld_objects(blocks: list[str]) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
     for raw in blocks:
         for value in _loads(raw):
-            queue: list[Any] = [value]
+            queue: deque[Any] = deque([value])
             while queue and len(objects) < _MAX_OBJECTS:
-                item = queue.pop(0)
+                item = queue.popleft()
                 if isinstance(item, list):
                     queue.extend(item[:_MAX_OBJECTS])
                 elif isinstance(item, dict):

@@ -67,6 +67,11 @@ _IMAGE_META = (
 _TAG_META = ("article:tag", "og:article:tag", "keywords", "news_keywords", "parsely-tags")
 _LANG_META = ("content-language", "language", "dc.language", "og:locale", "inlanguage")
 _DMY_ENGLISH = frozenset({"gb", "uk", "au", "nz", "ie", "in", "za", "sg", "ng", "ke", "pk"})
+#: Keyword lists are read up to this length, and this many keywords at most.
+_MAX_TAG_LIST = 10_000
+_MAX_TAG_ENTRIES = 500
+#: Characters of the page's text the language guess reads.
+_LANGUAGE_SAMPLE = 5000
 
 
 def _clean(value: Any, limit: int = 1000) -> str | None:
@@ -257,16 +262,16 @@ def _tags(scan: Scan, article: dict[str, Any] | None) -> list[str]:
     raw: list[str] = []
     for name in _TAG_META:
         for value in scan.meta.get(name, ()):
-            raw.extend(value.split(","))
+            raw.extend(value[:_MAX_TAG_LIST].split(","))
     if article is not None:
         keywords = article.get("keywords")
         if isinstance(keywords, str):
-            raw.extend(keywords.split(","))
+            raw.extend(keywords[:_MAX_TAG_LIST].split(","))
         elif isinstance(keywords, list):
-            raw.extend(k for k in keywords if isinstance(k, str))
+            raw.extend(k for k in keywords[:_MAX_TAG_ENTRIES] if isinstance(k, str))
     tags: list[str] = []
     seen: set[str] = set()
-    for value in raw:
+    for value in raw[:_MAX_TAG_ENTRIES]:
         tag = _clean(value, 100)
         if tag and len(tag) <= 80 and tag.lower() not in seen:
             seen.add(tag.lower())
@@ -303,6 +308,18 @@ def _image(scan: Scan, article: dict[str, Any] | None, base: str | None) -> str 
     if not value:
         value = next(iter(scan.links.get("image_src", [])), None)
     return _absolute(value, base) if value else None
+
+
+def _text_start(soup: BeautifulSoup, limit: int = _LANGUAGE_SAMPLE) -> str:
+    """``soup.get_text(" ")[:limit]``, without collecting the text of the whole page."""
+    parts: list[str] = []
+    length = 0
+    for text in soup.strings:
+        parts.append(text)
+        length += len(text) + 1
+        if length >= limit:
+            break
+    return " ".join(parts)[:limit]
 
 
 def extract_metadata(
@@ -350,6 +367,6 @@ def extract_metadata(
     )
     if meta.language is None:
         meta.language = guess_language(
-            " ".join(filter(None, [meta.title, meta.description, soup.get_text(" ")[:5000]]))
+            " ".join(filter(None, [meta.title, meta.description, _text_start(soup)]))
         )
     return meta

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
 _TEXT_LIMIT = 300
+#: How many descendants of an element :func:`text_of` looks at: an unclosed ``<h1>``
+#: holds the rest of the page, and reading all of it for every such heading is quadratic.
+_TEXT_NODES = 2000
+_STRING_TYPES = (NavigableString, CData)
+#: Only the first few ``<h1>`` are read (the headline is among them).
+_MAX_H1 = 5
 
 
 def attr(tag: Tag, name: str) -> str:
@@ -24,8 +30,23 @@ def attr(tag: Tag, name: str) -> str:
 
 
 def text_of(tag: Tag, limit: int = _TEXT_LIMIT) -> str:
-    """The tag's text, whitespace collapsed, cut to ``limit`` characters."""
-    return " ".join(tag.get_text(" ").split())[:limit]
+    """The tag's text, whitespace collapsed, cut to ``limit`` characters.
+
+    Reads the tag's descendants only until ``limit`` characters are found (and no more
+    than ``_TEXT_NODES`` of them), so that its cost does not grow with the subtree.
+    """
+    words: list[str] = []
+    length = 0
+    for n, node in enumerate(tag.descendants):
+        if n >= _TEXT_NODES or length > limit:
+            break
+        if type(node) in _STRING_TYPES:
+            for word in str(node).split():
+                words.append(word)
+                length += len(word) + 1
+                if length > limit:
+                    break
+    return " ".join(words)[:limit]
 
 
 @dataclass(slots=True)
@@ -39,7 +60,7 @@ class Scan:
     #: ``lang`` / ``xml:lang`` of the ``<html>`` element
     html_lang: str = ""
     title: str | None = None
-    #: ``(position, text)`` of ``<h1>`` elements
+    #: ``(position, text)`` of the first ``_MAX_H1`` ``<h1>`` elements
     h1: list[tuple[int, str]] = field(default_factory=list)
     #: ``<link>`` hrefs by lower-cased ``rel`` value
     links: dict[str, list[str]] = field(default_factory=dict)
@@ -80,7 +101,7 @@ def scan_page(soup: BeautifulSoup) -> Scan:
             if isinstance(href, str) and href.strip():
                 for rel in attr(tag, "rel").lower().split():
                     scan.links.setdefault(rel, []).append(href.strip())
-        elif name == "h1":
+        elif name == "h1" and len(scan.h1) < _MAX_H1:
             scan.h1.append((pos, text_of(tag)))
         elif name == "title":
             if scan.title is None:

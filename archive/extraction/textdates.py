@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 from archive.extraction.dates import find_text_dates, parse_date
 
@@ -30,10 +31,12 @@ _HEADING_END = re.compile(r"</[hH][1-3]\s*>")
 _CLASS_ATTR = re.compile(r"\bclass\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 _ID_ATTR = re.compile(r"\bid\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 _TAG = re.compile(r"<[^>]*>")
+# Start tags are matched up to the next "<" or ">" ([^<>]), so that openers without
+# their ">" do not each scan the rest of the page.
 _OPEN_TAG_HINT = re.compile(
-    r"<([a-z][a-z0-9]*)\b[^>]*?\b(?:class|id|itemprop)\s*=\s*[\"']?([^\"'>]*)", re.I
+    r"<([a-z][a-z0-9]*)\b[^<>]*?\b(?:class|id|itemprop)\s*=\s*[\"']?([^\"'<>]*)", re.I
 )
-_TIME_TAG = re.compile(r"<time\b([^>]*)>([^<]{0,100})", re.I)
+_TIME_TAG = re.compile(r"<time\b([^<>]*)>([^<]{0,100})", re.I)
 _DATE_ATTRS = re.compile(
     r"\b(datetime|content|title|data-datetime|data-date)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|"
     r"([^\s>]+))", re.I,
@@ -41,7 +44,11 @@ _DATE_ATTRS = re.compile(
 _ITEMPROP = re.compile(
     r"itemprop\s*=\s*[\"']?(datePublished|dateCreated|dateModified)(?![\w-])"
 )
-_HATOM = re.compile(r"class=[\"']?(?:[^\"'>]* )?(?:dt-)?(published|updated)[ \"'>]")
+#: hAtom class names; the ``class=`` before them is checked in a window after (a pattern
+#: starting at ``class=`` and running to the name costs a scan per ``class=``).
+_HATOM = re.compile(r"(?<=[\"' =])(?:dt-)?(published|updated)(?=[ \"'>])")
+_HATOM_CLASS = re.compile(r"class=[\"']?(?:[^\"'<>]* )?$")
+_HATOM_WINDOW = 300
 _HATOM_CLASSES = frozenset({"published", "updated", "dt-published", "dt-updated"})
 _PUB_CUE = re.compile(
     r"(?:veröffentlicht|publiziert|erschienen|erstellt|eingestellt|gepostet|datum|"
@@ -76,6 +83,15 @@ _BAD_HINT = re.compile(
 )
 _MODIFIED_HINT = re.compile(r"updat|modif|aktualis|edited|revis", re.I)
 _MAX_ANCHORS = 3000
+#: At most this many ``<time>`` elements, microdata and hAtom elements are read.
+_MAX_TIMES = 1000
+_MAX_MICRODATA = 50
+_MAX_HATOM = 200
+#: At most this many places where a word names the comments or an hAtom class are looked
+#: at (the word may be in the text, many times).
+_MAX_CANDIDATES = 2000
+#: Date attributes are read from this many characters of a start tag.
+_MAX_ATTRS = 2000
 #: The score of dates that are neither publication nor modification dates.
 _NOT_A_DATE = -1000
 #: How far around the headline (in characters) its own date is looked for.
@@ -157,9 +173,13 @@ class _Page:
     def _comments_start(self) -> int:
         """Offset of the first element whose id or class names the comments section."""
         html = self.html
+        candidates = 0
         for m in _COMMENTS.finditer(html, max(0, self.headline_at)):
             if html[m.start() - 1] not in "\"' =" or html[m.end():m.end() + 1] not in "\"' >":
                 continue
+            candidates += 1
+            if candidates > _MAX_CANDIDATES:
+                break
             element = _element_at(html, m.start())
             if element is None or self.hidden(m.start()):
                 continue
@@ -240,7 +260,7 @@ class _Page:
 
 
 def _attr_date(attrs: str) -> datetime | None:
-    for m in _DATE_ATTRS.finditer(attrs):
+    for m in _DATE_ATTRS.finditer(attrs[:_MAX_ATTRS]):
         value = parse_date(html_lib.unescape(m.group(2) or m.group(3) or m.group(4) or ""))
         if value is not None:
             return value
@@ -270,8 +290,10 @@ def microdata_dates(html: str) -> tuple[datetime | None, datetime | None]:
     ``updated`` elements, wherever they are in the page."""
     published = modified = None
     for n, m in enumerate(_ITEMPROP.finditer(html)):
+        if n >= _MAX_MICRODATA:
+            break
         element = _element_at(html, m.start())
-        if n > 50 or element is None:
+        if element is None:
             continue
         tag, text = element
         value = _attr_date(tag) or parse_date(html_lib.unescape(text))
@@ -282,9 +304,15 @@ def microdata_dates(html: str) -> tuple[datetime | None, datetime | None]:
         elif published is None:
             published = value
     if published is None:
+        found = 0
         for n, m in enumerate(_HATOM.finditer(html)):
+            if n >= _MAX_CANDIDATES or found >= _MAX_HATOM:
+                break
+            if not _HATOM_CLASS.search(html, max(0, m.start() - _HATOM_WINDOW), m.start()):
+                continue
+            found += 1
             element = _element_at(html, m.start())
-            if n > 200 or element is None:
+            if element is None:
                 continue
             tag, text = element
             if not _attr_tokens(tag, _CLASS_ATTR) & _HATOM_CLASSES:
@@ -338,7 +366,7 @@ def _scan_region(
 ) -> None:
     """Add the dated spots of ``html[lo:hi]`` outside scripts and comments to ``spots``."""
     html = page.html
-    for m in _TIME_TAG.finditer(html, lo, hi):
+    for m in islice(_TIME_TAG.finditer(html, lo, hi), _MAX_TIMES):
         if page.hidden(m.start()):
             continue
         value = _attr_date(m.group(1)) or parse_date(html_lib.unescape(m.group(2)))
@@ -351,10 +379,10 @@ def _scan_region(
         near = page.near_headline(m.start()) == 2
         spots.append(DatedSpot(value, score, m.start(), "time", near))
     done: set[int] = set()
-    anchors = [m.start() for m in _ANCHOR_YEAR.finditer(html, lo, hi)]
-    anchors += [m.start() for m in _ANCHOR_SHORT.finditer(html, lo, hi)]
-    if len(anchors) > _MAX_ANCHORS:
-        anchors = sorted(anchors)[:_MAX_ANCHORS]
+    # The first anchors of each kind: together they hold the page's first anchors.
+    anchors = [m.start() for m in islice(_ANCHOR_YEAR.finditer(html, lo, hi), _MAX_ANCHORS)]
+    anchors += [m.start() for m in islice(_ANCHOR_SHORT.finditer(html, lo, hi), _MAX_ANCHORS)]
+    anchors = sorted(anchors)[:_MAX_ANCHORS]
     for pos in anchors:
         gt = html.rfind(">", max(0, pos - 1000), pos)
         start = gt + 1
