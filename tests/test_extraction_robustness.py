@@ -4,13 +4,16 @@ second per megabyte (a second for a page under one megabyte).
 The pages are built by ``benchmarks/hostile.py``, which also runs them at 20 MB. Here
 each is 2 MB (0.5 MB for the floor), to keep the suite fast; the time is CPU time
 (``time.process_time``) of one ``extract_article`` call, after a warm-up extraction so
-that imports and lazily built tables are not counted.
+that imports and lazily built tables are not counted. A case over its budget is timed
+once more and the faster time is kept: a pause of the machine is not the extractor's,
+while a scan that is not linear fails both times.
 
-Margin: on the 2-core development machine, with other jobs running (load 2-5), the
-slowest case took 0.55 s per MB at 1 MB, and every case at most 0.57 s per MB at 20 MB:
-the bound asserted, the promised 1 s per MB, leaves a margin of about 1.7x. Before the
-scans of the raw page were made linear, 13 of these cases took from 1.1 to more than
-100 s per MB.
+Margin: the bound asserted is the promise itself, 1 s per MB. On the 2-core development
+machine with other jobs running (load average 2.5), the slowest case at 2 MB
+(``many_headings``) took 0.77 s per MB, a margin of 1.3x; most take under 0.45 s per
+MB (a margin over 2x); at 20 MB every case took at most 0.52 s per MB. Before the scans
+of the raw page were made linear, 18 of these cases took from 1.1 s to more than 120 s
+per MB at 1 MB.
 """
 
 from __future__ import annotations
@@ -44,13 +47,21 @@ def _warm_up() -> None:
     extract_article(article_page(), URL)
 
 
-def _extract_timed(data: str | bytes) -> tuple[Article | None, float]:
-    start = time.process_time()
-    try:
-        article: Article | None = extract_article(data, URL)
-    except ExtractionError:
-        article = None
-    return article, time.process_time() - start
+def _extract_timed(data: str | bytes, budget_s: float) -> tuple[Article | None, float]:
+    """The article (``None`` for ``ExtractionError``) and the CPU seconds it took; a time
+    over ``budget_s`` is measured once more and the faster one returned."""
+    best = float("inf")
+    article: Article | None = None
+    for _ in range(2):
+        start = time.process_time()
+        try:
+            article = extract_article(data, URL)
+        except ExtractionError:
+            article = None
+        best = min(best, time.process_time() - start)
+        if best <= budget_s:
+            break
+    return article, best
 
 
 def _size(data: str | bytes) -> int:
@@ -61,7 +72,7 @@ def _size(data: str | bytes) -> int:
 def test_hostile_page_within_a_second_per_megabyte(case: Case) -> None:
     data = case.build(SIZE)
     size = _size(data)
-    article, elapsed = _extract_timed(data)
+    article, elapsed = _extract_timed(data, budget(size))
     assert article is None or isinstance(article, Article)
     assert elapsed <= budget(size), (
         f"{case.name}: {elapsed:.2f} s for {size / MB:.2f} MB (budget {budget(size):.2f} s)"
@@ -72,7 +83,7 @@ def test_hostile_page_within_a_second_per_megabyte(case: Case) -> None:
 def test_hostile_page_under_a_megabyte_within_a_second(name: str) -> None:
     case = next(c for c in CASES if c.name == name)
     data = case.build(FLOOR_SIZE)
-    _, elapsed = _extract_timed(data)
+    _, elapsed = _extract_timed(data, 1.0)
     assert elapsed <= 1.0, f"{name}: {elapsed:.2f} s for {_size(data) / MB:.2f} MB"
 
 

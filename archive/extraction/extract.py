@@ -62,7 +62,7 @@ def extract_article(html: bytes | str, url: str | None = None) -> Article:
 
     The cyclic garbage collector is paused during the call (when it was running): the
     parsed tree is tens of thousands of objects that all live until the call ends, and
-    collecting while it grows only walks them again and again (11 % of the time over the
+    collecting while it grows only walks them again and again (about 10 % of the time over the
     benchmark's pages, the collection that frees the tree afterwards included). The
     collector's switch is process-wide: another thread's allocations go uncollected
     for that time too; the thread that paused it restarts it, so concurrent calls
