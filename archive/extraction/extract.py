@@ -62,11 +62,12 @@ def extract_article(html: bytes | str, url: str | None = None) -> Article:
 
     The cyclic garbage collector is paused during the call (when it was running): the
     parsed tree is tens of thousands of objects that all live until the call ends, and
-    collecting while it grows only walks them again and again (about 10 % of the time over the
-    benchmark's pages, the collection that frees the tree afterwards included). The
-    collector's switch is process-wide: another thread's allocations go uncollected
-    for that time too; the thread that paused it restarts it, so concurrent calls
-    leave it running.
+    collecting while it grows only walks them again and again (about 10 % of the time
+    over the benchmark's pages, the collection that frees the tree afterwards included).
+    The collector's switch is process-wide: other threads' garbage waits for the call's
+    end too (at most about a second per MB of page), and the thread that paused the
+    collector restarts it, so overlapping calls leave it running. Crawls extract in the
+    reactor thread, one page at a time; the web server never extracts.
 
     Raises:
         ExtractionError: the input is not an HTML page (binary data).
