@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from archive.article import Article
 
@@ -45,3 +50,21 @@ class NotModifiedItem:
 
     url: str
     fetched_at: datetime
+
+
+def page_error(failure: Failure, logger: logging.Logger | logging.LoggerAdapter[Any]
+               ) -> PageErrorItem | None:
+    """The :class:`PageErrorItem` a failed request becomes, shared by the spiders' errbacks.
+
+    ``None`` for a request a middleware chose to skip (robots.txt forbade it...): that is
+    politeness, not a failure, so it is only logged.
+    """
+    request = getattr(failure, "request", None)
+    url = request.url if request is not None else "?"
+    if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        logger.debug("Skipped %s: %s", url, failure.getErrorMessage())
+        return None
+    if isinstance(failure.value, HttpError):
+        status = failure.value.response.status
+        return PageErrorItem(url, f"http_{status}", f"HTTP status {status}")
+    return PageErrorItem(url, "download_error", failure.getErrorMessage())

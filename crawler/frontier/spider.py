@@ -21,15 +21,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_redis.spiders import RedisSpider
 from twisted.python.failure import Failure
 
 from crawler.frontier import Frontier, StartPage
-from crawler.items import PageErrorItem, PageItem
+from crawler.items import PageErrorItem, PageItem, page_error
 
 logger = logging.getLogger(__name__)
 
@@ -97,16 +96,9 @@ class WorkerSpider(RedisSpider):
         )
 
     def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
-        request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            self.logger.debug("Skipped %s: %s", url, failure.getErrorMessage())
-            return
-        if isinstance(failure.value, HttpError):
-            status = failure.value.response.status
-            yield PageErrorItem(url, f"http_{status}", f"HTTP status {status}")
-        else:
-            yield PageErrorItem(url, "download_error", failure.getErrorMessage())
+        error = page_error(failure, self.logger)
+        if error is not None:
+            yield error
 
     def spider_idle(self) -> None:
         """Take start pages when there are some; close after the frontier stayed empty."""

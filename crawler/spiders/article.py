@@ -8,13 +8,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.items import PageErrorItem, PageItem
+from crawler.items import PageErrorItem, PageItem, page_error
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -86,14 +84,6 @@ class ArticleSpider(Spider):
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
-        request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # robots.txt forbade it or a middleware chose to skip it: politeness, not a failure
-            self.logger.debug("Skipped %s: %s", url, failure.getErrorMessage())
-            return
-        if isinstance(failure.value, HttpError):
-            status = failure.value.response.status
-            yield PageErrorItem(url, f"http_{status}", f"HTTP status {status}")
-        else:
-            yield PageErrorItem(url, "download_error", failure.getErrorMessage())
+        error = page_error(failure, self.logger)
+        if error is not None:
+            yield error

@@ -14,17 +14,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive.recrawl import CrawlPlan, Recheck, plan_crawl
 from archive.sources import SourceConfig, load_sources
 from archive.urls import normalize_url
 from crawler.discovery import read_feed, read_sitemap, robots_sitemaps, sitemap_body
-from crawler.items import NotModifiedItem, PageErrorItem, PageItem
+from crawler.items import NotModifiedItem, PageErrorItem, PageItem, page_error
 from crawler.pipelines import DISCOVERED_STAT
 from db import open_engine, session_factory
 
@@ -181,14 +179,6 @@ class SourceSpider(Spider):
         self.logger.debug("No robots.txt sitemaps: %s", failure.getErrorMessage())
 
     def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
-        request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # robots.txt forbade it or a middleware chose to skip it: politeness, not a failure
-            self.logger.debug("Skipped %s: %s", url, failure.getErrorMessage())
-            return
-        if isinstance(failure.value, HttpError):
-            status = failure.value.response.status
-            yield PageErrorItem(url, f"http_{status}", f"HTTP status {status}")
-        else:
-            yield PageErrorItem(url, "download_error", failure.getErrorMessage())
+        error = page_error(failure, self.logger)
+        if error is not None:
+            yield error
