@@ -1,10 +1,10 @@
 """viral-archive: crawl, clean, archive and query viral and news articles."""
 
-from archive.api import Archive
-from archive.article import Article
+from archive.core.article import Article
 from archive.exceptions import ArchiveError, ArticleNotFound, ExtractionError, QueryError
 from archive.extraction import EXTRACTOR_VERSION, extract_article
-from archive.results import (
+from archive.research.api import Archive
+from archive.research.results import (
     ArchiveStats,
     ArticleView,
     CountRow,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from archive.demo.server import serve_folder
+from archive.operations.demo.server import serve_folder
 from benchmarks.newssite import write_news_site
 from crawler.frontier import Frontier, StartPage
 from db import models, open_engine, session_factory

@@ -11,7 +11,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from archive.article import Article
+from archive.core.article import Article
 
 
 @dataclass(slots=True)

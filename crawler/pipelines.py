@@ -13,13 +13,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import recrawl
+from archive.core.sources import SourceConfig
+from archive.core.urls import listing_hint, normalize_url
 from archive.exceptions import ExtractionError
 from archive.extraction import extract_article
-from archive.page_rules import apply_cleaning_rules
-from archive.sources import SourceConfig
-from archive.store import FetchedPage, Outcome, store_article
-from archive.urls import listing_hint, normalize_url
+from archive.extraction.cleaning import apply_cleaning_rules
+from archive.storage import recrawl
+from archive.storage.writer import FetchedPage, Outcome, store_article
 from crawler.items import NotModifiedItem, PageErrorItem, PageItem
 from db import models, open_engine, session_factory
 

@@ -14,9 +14,9 @@ from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerRunner
 from scrapy.settings import Settings
 
-from archive.locks import extend_source_lock, source_lock
-from archive.recrawl import plan_crawl
-from archive.sources import SourceConfig
+from archive.core.sources import SourceConfig
+from archive.storage.locks import extend_source_lock, source_lock
+from archive.storage.recrawl import plan_crawl
 from crawler.pipelines import CRAWL_ID_STAT, STAT_KEYS
 from crawler.reactor import call_in_reactor
 from crawler.spiders.article import ArticleSpider

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, column, table, text
 FTS_TABLE = "articles_fts"
 
 #: BM25 weights of the title and text columns, as the ``rank`` option below sets them;
-#: searches order by ``bm25()`` with these (see :func:`archive.query.sqlite.bm25`)
+#: searches order by ``bm25()`` with these (see :func:`archive.research.query.sqlite.bm25`)
 RANK_WEIGHTS = (5.0, 1.0)
 
 _STATEMENTS = [

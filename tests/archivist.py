@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from archive.sources import load_sources
+from archive.core.sources import load_sources
 from crawler.runner import CrawlResult, run_source_crawl
 from db import models, open_engine, session_factory
 from tests.conftest import LOCAL_CRAWL, SITES

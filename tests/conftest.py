@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.demo.server import serve_folder
+from archive.operations.demo.server import serve_folder
 from db import open_engine, session_factory
 from tests.mockserver import MockSites
 from tests.pg import fresh_schema, pg_unreachable_reason

@@ -82,7 +82,7 @@ def test_count_by_period_and_source(archive: Archive) -> None:
 def test_counting_by_date_ranges_agrees_with_grouping(archive: Archive, by: str,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     # large archives count each period's index range; force that path on this small one
-    from archive.query import periods
+    from archive.research.query import periods
 
     for since, until in [(None, None), ("2026-03-11", "2026-04-15")]:
         monkeypatch.setattr(periods, "ROWS_PER_STATEMENT", 10**9)

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from archive.cli import main
-from archive.demo.run import crawl_demo, serve_demo_sites
-from archive.demo.server import SITE_ROOT
+from archive.operations.demo.run import crawl_demo, serve_demo_sites
+from archive.operations.demo.server import SITE_ROOT
 from db import models
 
 MANIFEST = json.loads((SITE_ROOT / "manifest.json").read_text(encoding="utf-8"))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from archive.core.urls import article_url, is_amp_url, listing_hint, normalize_url, strip_amp
 from archive.extraction import extract_article
-from archive.urls import article_url, is_amp_url, listing_hint, normalize_url, strip_amp
 from db import models, open_engine, session_factory
 from tests.archivist import (
     LEDGER_ARTICLES,

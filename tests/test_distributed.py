@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from archive.cli import main
-from archive.demo.server import serve_folder
+from archive.operations.demo.server import serve_folder
 from benchmarks.newssite import write_news_site
 from crawler.frontier import Frontier
 from db import models, open_engine, session_factory

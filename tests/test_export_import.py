@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from archive import Archive
 from archive.cli import main
-from archive.export import export_matches
-from archive.query import Filters
+from archive.research.export import export_matches
+from archive.research.query import Filters
 from db import session_factory
 from tests.research_data import ARTICLES, archive_url, write_jsonl
 

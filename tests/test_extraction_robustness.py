@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from archive.article import Article
+from archive.core.article import Article
 from archive.exceptions import ExtractionError
 from archive.extraction.extract import extract_article
 from benchmarks.hostile import (

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from archive import Article
 from archive.cli import main
 from archive.exceptions import ArticleNotFound, VersionNotFound
-from archive.history import article_history, diff_versions
-from archive.store import FetchedPage, store_article
+from archive.research.history import article_history, diff_versions
+from archive.storage.writer import FetchedPage, store_article
 from crawler.runner import run_crawl
 from tests.conftest import LOCAL_CRAWL
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from archive import Archive
-from archive.importer import import_jsonl
+from archive.storage.importer import import_jsonl
 from db import session_factory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +67,7 @@ IMPORT_SCRIPT = """
 import sys
 from pathlib import Path
 from archive import Archive
-from archive.importer import import_jsonl
+from archive.storage.importer import import_jsonl
 from db import session_factory
 arc = Archive(sys.argv[1], create=True)
 def progress(lines):

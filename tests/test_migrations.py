@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, func, inspect, select
 
 from archive import Article
 from archive.cli import main
-from archive.query.engine import search_matches
-from archive.store import FetchedPage, store_article
+from archive.research.query.engine import search_matches
+from archive.storage.writer import FetchedPage, store_article
 from db import SchemaOutdated, models, open_engine, session_factory
 from db.migrate import BASELINE, alembic_config, current_revision, head_revision
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 
 from archive import Article
 from archive.cli import main
-from archive.store import FetchedPage, Outcome, store_article
+from archive.storage.writer import FetchedPage, Outcome, store_article
 from db import DatabaseError, models, open_engine, session_factory
 from tests.pg import pg_unreachable_reason
 from tests.services import require_service

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from archive import Archive, QueryError
 from archive.cli import main
-from archive.query import parse_query
-from archive.query.nodes import And, Field, Not, Or, Phrase, Prefix, Term
+from archive.research.query import parse_query
+from archive.research.query.nodes import And, Field, Not, Or, Phrase, Prefix, Term
 from tests.conftest import BACKENDS
 from tests.research_data import ARTICLES, KEY_BY_TITLE, research_archive
 

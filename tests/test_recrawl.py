@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from archive.recrawl import RecheckPolicy
-from archive.sources import parse_sources
+from archive.core.sources import parse_sources
+from archive.storage.recrawl import RecheckPolicy
 from db import models, open_engine, session_factory
 from tests.archivist import LEDGER_ARTICLES, archived, crawl_source, path_of, write_sources
 from tests.mockserver import MockSites

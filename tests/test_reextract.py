@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from archive import EXTRACTOR_VERSION, Article, extract_article
-from archive.api import Archive
 from archive.cli import main
-from archive.reextract import reextract
-from archive.store import FetchedPage, content_hash, store_article
+from archive.research.api import Archive
+from archive.storage.reextract import reextract
+from archive.storage.writer import FetchedPage, content_hash, store_article
 from crawler.runner import run_crawl
 from db import models
 from tests.conftest import LOCAL_CRAWL, SITES

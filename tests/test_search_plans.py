@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import text
 
 from archive import Archive
-from archive.query import Filters
-from archive.query.engine import plan_query
-from archive.query.sqlite import DRIVE_FROM_FTS_UP_TO, SqliteBackend
+from archive.research.query import Filters
+from archive.research.query.engine import plan_query
+from archive.research.query.sqlite import DRIVE_FROM_FTS_UP_TO, SqliteBackend
 from db import session_factory
 
 ARTICLES = DRIVE_FROM_FTS_UP_TO + 500  # enough matches for the candidate-set plan

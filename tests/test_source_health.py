@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from archive.cli import main
+from archive.core.sources import load_sources
 from archive.exceptions import SourceLocked
-from archive.locks import acquire_source_lock, release_source_lock, source_lock
-from archive.schedule import run_schedule
-from archive.sources import load_sources
+from archive.operations.schedule import run_schedule
+from archive.storage.locks import acquire_source_lock, release_source_lock, source_lock
 from db import models, open_engine, session_factory
 from tests.archivist import crawl_source, write_sources
 from tests.mockserver import MockSites

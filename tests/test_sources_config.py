@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
+from archive.core.sources import load_sources, parse_sources
 from archive.exceptions import SourcesError
-from archive.sources import load_sources, parse_sources
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sources.toml"
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from archive import EXTRACTOR_VERSION, Article, extract_article
-from archive.store import FetchedPage, Outcome, content_hash, store_article
+from archive.storage.writer import FetchedPage, Outcome, content_hash, store_article
 from db import models
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -15,8 +15,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archive import Article
 from archive.cli import main
 from archive.exceptions import ExportError
-from archive.store import FetchedPage, store_article
-from archive.warc import export_warc
+from archive.research.warc import export_warc
+from archive.storage.writer import FetchedPage, store_article
 from crawler.runner import run_crawl
 from db import models
 from tests.conftest import LOCAL_CRAWL

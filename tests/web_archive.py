@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.article import Article
-from archive.store import FetchedPage, store_article
+from archive.core.article import Article
+from archive.storage.writer import FetchedPage, store_article
 from db import open_engine, session_factory
 
 XSS_TITLE = "<script>alert(1)</script> Otter <img src=x onerror=alert(1)>"

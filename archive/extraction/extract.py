@@ -7,7 +7,7 @@ import logging
 
 from bs4 import BeautifulSoup
 
-from archive.article import Article
+from archive.core.article import Article
 from archive.exceptions import ExtractionError
 from archive.extraction.body import Body, extract_body
 from archive.extraction.decode import decode_html, looks_binary

@@ -24,8 +24,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import event
 
 from archive import __version__
-from archive.api import Archive
 from archive.exceptions import ArchiveError, ArticleNotFound, QueryError
+from archive.research.api import Archive
 from archive.web.routes import router
 from db import DatabaseError
 from db.session import read_only_url

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from archive.api import Archive
 from archive.exceptions import QueryError
+from archive.research.api import Archive
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer

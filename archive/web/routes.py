@@ -1,4 +1,4 @@
-"""The JSON API: read-only endpoints over :class:`archive.api.Archive`.
+"""The JSON API: read-only endpoints over :class:`archive.research.api.Archive`.
 
 Each parameter is checked here (types, lengths, ranges, real ``YYYY-MM-DD`` dates) before
 the archive sees it, and a bad one answers HTTP 422; what only the query layer can judge
@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BeforeValidator
 
-from archive.api import Archive
-from archive.results import ArchiveStats, ArticleView, CountRow
+from archive.research.api import Archive
+from archive.research.results import ArchiveStats, ArticleView, CountRow
 from archive.web.export import EXPORT_MEDIA_TYPES, MAX_EXPORT_ROWS, export_stream
 from archive.web.schemas import CountResponse, ErrorMessage, SearchPage
 

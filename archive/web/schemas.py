@@ -1,6 +1,6 @@
 """Response bodies of the JSON API that are not the research API's own result types.
 
-Hits, count rows, articles and stats are the dataclasses of ``archive.results`` as they
+Hits, count rows, articles and stats are the dataclasses of ``archive.research.results`` as they
 are; these wrap them with the request's paging and parameters.
 """
 
@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from archive.results import CountRow, SearchHit
+from archive.research.results import CountRow, SearchHit
 
 
 class SearchPage(BaseModel):

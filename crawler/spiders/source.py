@@ -18,9 +18,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
-from archive.recrawl import CrawlPlan, Recheck, plan_crawl
-from archive.sources import SourceConfig, load_sources
-from archive.urls import normalize_url
+from archive.core.sources import SourceConfig, load_sources
+from archive.core.urls import normalize_url
+from archive.storage.recrawl import CrawlPlan, Recheck, plan_crawl
 from crawler.discovery import read_feed, read_sitemap, robots_sitemaps, sitemap_body
 from crawler.items import NotModifiedItem, PageErrorItem, PageItem, page_error
 from crawler.pipelines import DISCOVERED_STAT

@@ -1,0 +1,93 @@
+"""Drawing counts over time: bars in the terminal, or a PNG with matplotlib."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+
+from archive.exceptions import ArchiveError
+from archive.research.results import CountRow
+
+BAR_WIDTH = 50
+#: sources drawn as their own line in a PNG; the rest are summed as "other"
+PLOT_SOURCES = 8
+
+
+def totals_by_period(rows: Sequence[CountRow]) -> dict[str, int]:
+    """The counts summed over sources, per period, in period order."""
+    totals: dict[str, int] = defaultdict(int)
+    for row in rows:
+        totals[row.period] += row.count
+    return dict(sorted(totals.items()))
+
+
+def terminal_chart(rows: Sequence[CountRow], title: str | None = None) -> Table:
+    """One bar per period (all sources together), scaled to the largest count."""
+    totals = totals_by_period(rows)
+    largest = max(totals.values(), default=0)
+    chart = Table.grid(padding=(0, 1))
+    if title:
+        chart.title = title
+    for period, count in totals.items():
+        width = round(BAR_WIDTH * count / largest) if largest else 0
+        bar = "█" * width or ("▏" if count else "")
+        chart.add_row(period, Text(bar, style="cyan"), str(count))
+    return chart
+
+
+def plot_png(rows: Sequence[CountRow], path: Path, *, title: str, by: str) -> None:
+    """Write a chart of the counts to ``path`` as PNG: bars for one series, lines per
+    source (the largest few, the rest as "other") when counting per source.
+
+    Raises:
+        ArchiveError: matplotlib is not installed, or the file cannot be written.
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.dates as mdates
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
+    except ImportError as exc:
+        raise ArchiveError(
+            "PNG charts need matplotlib; install it with: pip install 'viral-archive[plot]'"
+        ) from exc
+    from datetime import date
+
+    figure, axes = plt.subplots(figsize=(10, 4.5), dpi=100)
+    if any(row.source for row in rows):
+        sizes: dict[str, int] = defaultdict(int)
+        for row in rows:
+            sizes[row.source or "?"] += row.count
+        shown = sorted(sizes, key=lambda s: -sizes[s])[:PLOT_SOURCES]
+        series: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for row in rows:
+            name = row.source if row.source in shown else "other"
+            series[name or "?"][row.period] += row.count
+        periods = sorted({row.period for row in rows})
+        for name, counts in series.items():
+            axes.plot(mdates.date2num([date.fromisoformat(p) for p in periods]),
+                      [counts.get(p, 0) for p in periods], label=name, marker=".")
+        axes.legend(fontsize="small")
+    else:
+        totals = totals_by_period(rows)
+        widths = {"day": 0.8, "week": 5.6, "month": 24}
+        axes.bar(mdates.date2num([date.fromisoformat(p) for p in totals]), list(totals.values()),
+                 width=widths.get(by, 0.8), align="edge")
+    axes.xaxis_date()
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(title)
+    axes.set_ylabel(f"articles per {by}")
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    try:
+        figure.savefig(path, format="png")
+    except OSError as exc:
+        raise ArchiveError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    finally:
+        plt.close(figure)

@@ -1,0 +1,54 @@
+"""``viral-archive demo``: the bundled sites, crawled into a fresh archive."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from archive.cli.crawl import print_summary
+from archive.cli.options import stdout_console
+from archive.cli.progress import CrawlProgress
+from archive.cli.render import articles_table, write_hits
+from archive.operations.demo.run import DEMO_QUERY, crawl_demo, serve_demo_sites
+from archive.research.articles import count_articles, latest_articles
+from archive.research.query.engine import search_matches
+from db import open_engine, session_factory
+
+
+@click.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite file to create [default: a new file in a temporary folder].")
+def demo(db_path: Path | None) -> None:
+    """Crawl the bundled demo sites into a fresh SQLite archive and search it.
+
+    Three small news sites, full of the boilerplate of viral content farms, are served
+    on 127.0.0.1 for the length of the demo; nothing leaves this machine.
+    """
+    if db_path is None:
+        db_path = Path(tempfile.mkdtemp(prefix="viral-archive-demo-")) / "demo.db"
+    if db_path.exists():
+        raise click.ClickException(f"{db_path} already exists; the demo needs a fresh file.")
+    db_url = f"sqlite:///{db_path.resolve()}"
+    console = stdout_console()
+    console.print(f"Archive for the demo: [bold]{db_path}[/]")
+    started = time.monotonic()
+    with serve_demo_sites() as sites:
+        for name, url in sites.items():
+            console.print(f"Serving demo site {name} at {url}")
+        with CrawlProgress() as progress:
+            result = crawl_demo(db_url, sites, on_progress=progress)
+    print_summary(Console(stderr=True), result, db_url, time.monotonic() - started)
+    sessions = session_factory(open_engine(db_url, create=False))
+    with sessions() as session:
+        total = count_articles(session)
+        console.print(articles_table(latest_articles(session, limit=100),
+                                     title=f"{total} articles archived"))
+        hits = search_matches(session, DEMO_QUERY, limit=5).hits
+    console.print(f'Example search: viral-archive search "{DEMO_QUERY}" --db {db_url}')
+    write_hits(hits, "table", sys.stdout, console)
+    console.print(f"Next: viral-archive show {hits[0].id if hits else 1} --db {db_url}")

@@ -1,1 +1,0 @@
-"""The ``viral-archive`` subcommands, one module per area; ``archive.cli`` assembles them."""

@@ -1,0 +1,1 @@
+"""Running the archive over time: the scheduler, source health, the demo."""

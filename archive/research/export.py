@@ -1,0 +1,169 @@
+"""Exporting matching articles, streamed: CSV, JSON Lines or Parquet.
+
+Rows come from the database in batches (:func:`archive.research.query.engine.iter_matches`) and
+go out in batches, so memory stays flat however many articles match. A file is written
+under a temporary name and renamed when complete: a failed export leaves no half file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from sqlalchemy.orm import Session
+
+from archive.exceptions import ArchiveError
+from archive.research.query.engine import iter_matches
+from archive.research.query.filters import Filters
+
+logger = logging.getLogger(__name__)
+
+ExportFormat = Literal["csv", "jsonl", "parquet"]
+FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
+BATCH = 1_000
+
+#: exported columns, in order
+FIELDS = [
+    "id", "url", "source", "source_name", "title", "authors", "published", "modified",
+    "date_source", "language", "site_name", "description", "image", "tags", "first_seen",
+    "last_seen", "changed_at", "extractor_version", "content_hash", "extra", "text",
+]
+_DATES = {"published", "modified", "first_seen", "last_seen", "changed_at"}
+_LISTS = {"authors", "tags"}
+
+
+def _record(row: Any) -> dict[str, Any]:
+    mapping = row._mapping
+    return {name: mapping[name] for name in FIELDS}
+
+
+def _json_ready(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in record.items()}
+
+
+def _write_jsonl(records: Iterable[dict[str, Any]], out: IO[bytes]) -> Iterator[int]:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
+    try:
+        for n, record in enumerate(records, 1):
+            text.write(json.dumps(_json_ready(record), ensure_ascii=False) + "\n")
+            yield n
+        text.flush()
+    finally:
+        text.detach()
+
+
+def _write_csv(records: Iterable[dict[str, Any]], out: IO[bytes]) -> Iterator[int]:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    try:
+        writer = csv.DictWriter(text, fieldnames=FIELDS)
+        writer.writeheader()
+        for n, record in enumerate(records, 1):
+            row = _json_ready(record)
+            for key in _LISTS:
+                row[key] = "; ".join(record[key] or [])
+            row["extra"] = json.dumps(record["extra"] or {}, ensure_ascii=False)
+            writer.writerow(row)
+            yield n
+        text.flush()
+    finally:
+        text.detach()
+
+
+def _parquet_schema() -> Any:
+    import pyarrow as pa
+
+    timestamp = pa.timestamp("us", tz="UTC")
+    types = {name: pa.string() for name in FIELDS}
+    types["id"] = pa.int64()
+    types.update({name: timestamp for name in _DATES})
+    types.update({name: pa.list_(pa.string()) for name in _LISTS})
+    return pa.schema([(name, types[name]) for name in FIELDS])
+
+
+def _write_parquet(records: Iterable[dict[str, Any]], out: IO[bytes]) -> Iterator[int]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise ArchiveError(
+            "Parquet export needs pyarrow; install it with: pip install 'viral-archive[parquet]'"
+        ) from exc
+    schema = _parquet_schema()
+    n = 0
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        batch: list[dict[str, Any]] = []
+        for record in records:
+            record["extra"] = json.dumps(record["extra"] or {}, ensure_ascii=False)
+            batch.append(record)
+            if len(batch) == BATCH:
+                writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+                n += len(batch)
+                batch.clear()
+                yield n
+        if batch:
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            n += len(batch)
+            yield n
+
+
+_WRITERS: dict[str, Callable[[Iterable[dict[str, Any]], IO[bytes]], Iterator[int]]] = {
+    "csv": _write_csv,
+    "jsonl": _write_jsonl,
+    "parquet": _write_parquet,
+}
+
+
+def _run(session: Session, query: str | None, filters: Filters, fmt: str, out: IO[bytes],
+         on_progress: Callable[[int], None] | None, batch: int) -> int:
+    records = (_record(row) for row in iter_matches(session, query, filters, batch=batch))
+    written = 0
+    for written in _WRITERS[fmt](records, out):
+        if on_progress is not None and written % BATCH == 0:
+            on_progress(written)
+    if on_progress is not None:
+        on_progress(written)
+    return written
+
+
+def export_matches(
+    session: Session,
+    query: str | None,
+    filters: Filters,
+    fmt: str,
+    destination: str | Path | IO[bytes],
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    batch: int = BATCH,
+) -> int:
+    """Write every article matching ``query`` and ``filters`` (all, without a query) as
+    ``fmt`` to a file path or a binary stream, in id order; returns how many.
+
+    Rows are read ``batch`` at a time: memory holds about two batches, whatever the total.
+
+    Raises:
+        QueryError: the query is malformed.
+        ArchiveError: unknown format, the file cannot be written, or pyarrow is missing.
+    """
+    if fmt not in _WRITERS:
+        raise ArchiveError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    if not isinstance(destination, str | Path):
+        return _run(session, query, filters, fmt, destination, on_progress, batch)
+    path = Path(destination)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("wb") as out:
+            count = _run(session, query, filters, fmt, out, on_progress, batch)
+        os.replace(partial, path)
+    except OSError as exc:
+        raise ArchiveError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    logger.info("exported %d articles to %s", count, path)
+    return count
