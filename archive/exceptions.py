@@ -5,20 +5,20 @@ Hierarchy::
     ArchiveError                  anything this package raises on purpose
     ├── ExtractionError           a page could not be turned into an Article
     ├── QueryError                a search query or filter is malformed
+    │   └── UnknownSource         a source filter names no source of the archive
     ├── ArticleNotFound           no article has the id or URL asked for
     ├── VersionNotFound           an article has no version with the number asked for
-    ├── ExportError               an export file cannot be written
+    ├── ExportError               an export cannot be written (or needs a missing library)
     ├── SourcesError              a sources file is missing, malformed or invalid
+    ├── MissingDependency         a feature needs an optional library that is not installed
     └── SourceLocked              another process is crawling the same source
 
-    db.DatabaseError              the database cannot be opened or used (re-exported)
+The database's own errors are ``db.DatabaseError`` and its subclasses (``db/exceptions.py``).
 
 The CLI turns each into one sentence and a non-zero exit.
 """
 
 from __future__ import annotations
-
-from db.exceptions import DatabaseError
 
 
 class ArchiveError(Exception):
@@ -33,6 +33,10 @@ class QueryError(ArchiveError):
     """A search query or one of its filters is malformed."""
 
 
+class UnknownSource(QueryError):
+    """A source filter names no host, site name or sources-file name of the archive."""
+
+
 class ArticleNotFound(ArchiveError):
     """No article in the archive has the id or URL asked for."""
 
@@ -43,6 +47,10 @@ class VersionNotFound(ArchiveError):
 
 class ExportError(ArchiveError):
     """An export file (e.g. a WARC file) cannot be written where asked."""
+
+
+class MissingDependency(ArchiveError):
+    """A feature needs an optional library (an extra of the package) that is not installed."""
 
 
 class SourcesError(ArchiveError):
@@ -56,11 +64,12 @@ class SourceLocked(ArchiveError):
 __all__ = [
     "ArchiveError",
     "ArticleNotFound",
-    "DatabaseError",
     "ExportError",
     "ExtractionError",
+    "MissingDependency",
     "QueryError",
     "SourceLocked",
     "SourcesError",
+    "UnknownSource",
     "VersionNotFound",
 ]

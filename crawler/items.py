@@ -4,35 +4,36 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive.core.article import Article
+from archive.core.sources import CleaningRules
+from archive.extraction.reading import FetchedPage
+
+#: the Content-Types of the pages that are read as articles
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass(slots=True)
 class PageItem:
     """A fetched HTML page; ``ExtractPipeline`` fills ``article`` or ``problem``."""
 
-    url: str
-    status: int
-    headers: dict[str, Any]
-    body: bytes
-    fetched_at: datetime
+    page: FetchedPage
     article: Article | None = None
     #: (reason code, detail) when the page could not be cleaned
     problem: tuple[str, str] | None = field(default=None)
-    #: URLs requested before redirects led to ``url``
+    #: URLs requested before redirects led to the page's URL
     redirected_from: tuple[str, ...] = ()
-    #: the publication date a news sitemap or feed gave for the page
-    listed_published: datetime | None = None
 
-    def __repr__(self) -> str:  # keeps the page body out of Scrapy's logs
-        return f"PageItem(url={self.url!r}, status={self.status}, bytes={len(self.body)})"
+    @property
+    def url(self) -> str:
+        return self.page.url
 
 
 @dataclass(slots=True)
@@ -50,6 +51,32 @@ class NotModifiedItem:
 
     url: str
     fetched_at: datetime
+
+
+def page_item(
+    response: Response,
+    *,
+    cleaning: CleaningRules | None = None,
+    listed_published: datetime | None = None,
+    redirected_from: tuple[str, ...] = (),
+) -> PageItem | PageErrorItem:
+    """The item a response becomes, shared by the spiders: a :class:`PageItem` for an
+    HTML page (with the source's cleaning rules and the date a sitemap or feed listed,
+    which its reading needs), a ``not_html`` :class:`PageErrorItem` for anything else."""
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if not isinstance(response, TextResponse) or not content_type.startswith(HTML_TYPES):
+        return PageErrorItem(response.url, "not_html", content_type or "no content type")
+    page = FetchedPage(
+        url=response.url,
+        body=response.body,
+        headers={k.decode("latin-1"): [v.decode("latin-1") for v in vs]
+                 for k, vs in response.headers.items()},
+        status=response.status,
+        fetched_at=datetime.now(UTC),
+        cleaning=cleaning or CleaningRules(),
+        listed_published=listed_published,
+    )
+    return PageItem(page, redirected_from=redirected_from)
 
 
 def page_error(failure: Failure, logger: logging.Logger | logging.LoggerAdapter[Any]

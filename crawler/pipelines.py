@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.core.sources import SourceConfig
 from archive.core.urls import listing_hint, normalize_url
 from archive.exceptions import ExtractionError
-from archive.extraction import extract_article
-from archive.extraction.cleaning import apply_cleaning_rules
+from archive.extraction.reading import read_page
 from archive.storage import recrawl
-from archive.storage.writer import FetchedPage, Outcome, store_article
+from archive.storage.writer import Outcome, store_article
 from crawler.items import NotModifiedItem, PageErrorItem, PageItem
-from db import models, open_engine, session_factory
+from db import models, open_engine, reason_of, session_factory
 
 logger = logging.getLogger(__name__)
 
@@ -46,34 +45,18 @@ def _source_of(crawler: Crawler) -> SourceConfig | None:
 
 
 class ExtractPipeline:
-    """Clean each :class:`PageItem` into an :class:`~archive.Article`, or note why not.
+    """Read each :class:`PageItem` into an :class:`~archive.Article`, or note why not.
 
-    A source's cleaning rules are applied to the page first; a publication date from a
-    news sitemap or feed fills in when the page gives none.
+    The reading is :func:`~archive.extraction.reading.read_page`, the same that
+    ``reextract`` and the archive's re-reads use.
     """
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
-            source = _source_of(self.crawler)
             try:
-                html: bytes | str = item.body
-                if source is not None and source.cleaning:
-                    html = apply_cleaning_rules(item.body, source.cleaning)
-                item.article = extract_article(html, item.url)
+                item.article = read_page(item.page)
             except ExtractionError as exc:
                 item.problem = ("extraction_failed", str(exc))
-            except RecursionError:
-                item.problem = ("extraction_failed", "the page is nested too deeply to parse")
-            article = item.article
-            if article is not None and article.published is None and item.listed_published:
-                article.published, article.date_source = item.listed_published, "sitemap"
         return item
 
 
@@ -183,7 +166,8 @@ class ArchivePipeline:
         with self.sessions.begin() as session:
             for url in {normalize_url(item.url), *item.redirected_from}:
                 recrawl.record_page(session, url=url, source_name=self.source.name,
-                                    kind=kind, fetched_at=item.fetched_at, policy=self.policy)
+                                    kind=kind, fetched_at=item.page.fetched_at,
+                                    policy=self.policy)
 
     def _record_article(
         self, session: Session, item: PageItem, record: models.Article, outcome: Outcome
@@ -192,16 +176,16 @@ class ArchivePipeline:
         assert self.source is not None and self.policy is not None
         fetched = normalize_url(item.url)
         same = fetched == record.url
-        validators = (_header(item, "ETag"), _header(item, "Last-Modified")) if same else (
+        validators = (_validator(item, "ETag"), _validator(item, "Last-Modified")) if same else (
             None, None)
         recrawl.record_article(
             session, url=record.url, source_name=self.source.name, article=record,
-            fetched_at=item.fetched_at, changed=outcome in (Outcome.NEW, Outcome.UPDATED),
+            fetched_at=item.page.fetched_at, changed=outcome in (Outcome.NEW, Outcome.UPDATED),
             policy=self.policy, validators=validators,
         )
         for alias in {fetched, *item.redirected_from} - {record.url}:
             recrawl.record_page(session, url=alias, source_name=self.source.name,
-                                kind=recrawl.ALIAS, fetched_at=item.fetched_at,
+                                kind=recrawl.ALIAS, fetched_at=item.page.fetched_at,
                                 policy=self.policy, article_id=record.id)
 
     def _archive(self, item: PageItem) -> None:
@@ -218,14 +202,14 @@ class ArchivePipeline:
             self._count("non_articles")
             self._record_page(item, recrawl.LISTING)
             return
-        page = FetchedPage(item.url, item.status, item.headers, item.body, item.fetched_at)
         try:
             with self.sessions.begin() as session:
-                outcome, record = store_article(session, page, article, crawl_id=self.crawl_id)
+                outcome, record = store_article(session, article, item.page,
+                                                crawl_id=self.crawl_id)
                 if self.source is not None:
                     self._record_article(session, item, record, outcome)
         except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            reason = reason_of(exc)
             self._record_error(item.url, "store_failed", reason)
             return
         self._count(
@@ -256,9 +240,7 @@ class ArchivePipeline:
             self.engine.dispose()
 
 
-def _header(item: PageItem, name: str) -> str | None:
-    """The first value of the response header ``name`` (any case), or ``None``."""
-    for key, values in item.headers.items():
-        if key.lower() == name.lower() and values:
-            return str(values[0])[:512]
-    return None
+def _validator(item: PageItem, name: str) -> str | None:
+    """The response's ``ETag`` or ``Last-Modified`` value, as stored for re-checks."""
+    value = item.page.header(name)
+    return value[:512] if value is not None else None

@@ -1,6 +1,6 @@
 """The archive's storage: models, database opening, full-text index."""
 
-from db.exceptions import BadDatabaseURL, DatabaseError, SchemaOutdated
+from db.exceptions import BadDatabaseURL, DatabaseError, SchemaOutdated, reason_of
 from db.session import DEFAULT_DB_URL, open_engine, resolve_db_url, session_factory
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "DatabaseError",
     "SchemaOutdated",
     "open_engine",
+    "reason_of",
     "resolve_db_url",
     "session_factory",
 ]

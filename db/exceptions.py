@@ -21,3 +21,10 @@ class BadDatabaseURL(DatabaseError):
 class SchemaOutdated(DatabaseError):
     """The archive's schema is at another revision than this version of viral-archive
     needs; ``viral-archive db upgrade`` migrates it."""
+
+
+def reason_of(exc: BaseException) -> str:
+    """The first line of what the database driver said about ``exc`` (a SQLAlchemy
+    error wraps the driver's in ``orig``), fit for a one-sentence message."""
+    lines = str(getattr(exc, "orig", None) or exc).splitlines()
+    return lines[0] if lines else type(exc).__name__

@@ -19,6 +19,8 @@ import logging
 from sqlalchemy import Connection, column, table, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from db.exceptions import reason_of
+
 logger = logging.getLogger(__name__)
 
 TS_CONFIG = "archive_text"
@@ -43,7 +45,7 @@ def _unaccent_schema(connection: Connection) -> str | None:
     except SQLAlchemyError as exc:
         logger.warning(
             "PostgreSQL's unaccent extension is not available (%s); full-text search will "
-            "match accents exactly", str(getattr(exc, "orig", exc)).splitlines()[0]
+            "match accents exactly", reason_of(exc)
         )
         return None
     return "public"

@@ -128,6 +128,10 @@ class RawPage(Base):
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: what reading the page needed besides body, URL and headers (the source's cleaning
+    #: rules, a sitemap's publication date), so that a re-read is the same reading;
+    #: ``None`` for pages stored before schema revision 0006
+    reading: Mapped[dict[str, Any] | None]
 
 
 class Crawl(Base):

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.exceptions import BadDatabaseURL, DatabaseError
+from db.exceptions import BadDatabaseURL, DatabaseError, reason_of
 from db.migrate import check_revision, current_revision, upgrade
 
 logger = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def open_engine(
                             name=parsed.database or resolved)
     except SQLAlchemyError as exc:
         engine.dispose()
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        reason = reason_of(exc)
         raise DatabaseError(
             f"Cannot open the archive database {parsed.render_as_string(hide_password=True)}: "
             f"{reason}."

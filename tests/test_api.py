@@ -52,7 +52,7 @@ def test_search_accepts_dates_and_datetimes(archive: Archive) -> None:
 
 def test_to_pandas(archive: Archive) -> None:
     frame = archive.search("heatwave OR vaccine", order="newest").to_pandas()
-    assert list(frame.columns)[:4] == ["id", "url", "title", "source"]
+    assert list(frame.columns)[:5] == ["id", "url", "source", "source_name", "title"]
     assert list(frame["title"]) == ["Storm warning", "Heatwave grips the city",
                                     "Covid-19 vaccine rollout"]
     assert str(frame["published"].dtype) .startswith("datetime64") and \

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from archive import Article
 from archive.cli import main
 from archive.exceptions import ArticleNotFound, VersionNotFound
-from archive.research.history import article_history, diff_versions
-from archive.storage.writer import FetchedPage, store_article
+from archive.extraction.reading import FetchedPage
+from archive.research.history import article_history, diff_versions, version_label
+from archive.storage.writer import store_article
 from crawler.runner import run_crawl
 from tests.conftest import LOCAL_CRAWL
 
@@ -79,7 +80,7 @@ def _store(sessions, url: str, title: str, text: str, at: datetime) -> int:  # t
     page = FetchedPage(url=url, status=200, headers={"Content-Type": ["text/html"]},
                        body=b"<html></html>", fetched_at=at)
     with sessions.begin() as s:
-        _, record = store_article(s, page, Article(text=text, title=title, page_type="article"))
+        _, record = store_article(s, Article(text=text, title=title, page_type="article"), page)
         return record.id
 
 
@@ -92,7 +93,7 @@ def test_bad_version_and_unknown_article_are_named_errors(sessions, three_versio
 
     assert [v.fetched_at for v in history] == [T0, T0 + timedelta(hours=1),
                                                T0 + timedelta(hours=2)]
-    assert history[0].label == "version 1 (2026-11-03 10:00 UTC)"
+    assert version_label(history[0]) == "version 1 (2026-11-03 10:00 UTC)"
     with pytest.raises(VersionNotFound) as error:
         diff_versions(history, 1, 5)
     assert str(error.value) == f"Article {article_id} has versions 1–3; there is no version 5."

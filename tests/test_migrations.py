@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from sqlalchemy import create_engine, func, inspect, select
 
 from archive import Article
 from archive.cli import main
+from archive.extraction.reading import FetchedPage
 from archive.research.query.engine import search_matches
-from archive.storage.writer import FetchedPage, store_article
+from archive.storage.importer import import_jsonl
+from archive.storage.writer import store_article
 from db import SchemaOutdated, models, open_engine, session_factory
 from db.migrate import BASELINE, alembic_config, current_revision, head_revision
 
@@ -22,10 +25,20 @@ T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 
 def _store(sessions, number: int, text: str = "Otters swim.") -> None:  # type: ignore[no-untyped-def]
     with sessions.begin() as session:
-        page = FetchedPage(f"https://example.com/a{number}", 200, {}, b"<html>x</html>",
-                           T0 + timedelta(minutes=number))
-        store_article(session, page, Article(text=f"{text} ({number})", title=f"Otter {number}",
-                                             page_type="article", published=T0))
+        page = FetchedPage(f"https://example.com/a{number}", body=b"<html>x</html>",
+                           fetched_at=T0 + timedelta(minutes=number))
+        store_article(session, Article(text=f"{text} ({number})", title=f"Otter {number}",
+                                      page_type="article", published=T0), page)
+
+
+def _import(sessions, tmp_path: Path, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Articles written as an older schema allows (an import keeps no raw pages)."""
+    lines = [json.dumps({"url": f"https://example.com/a{n}", "title": f"Otter {n}",
+                         "text": f"Otters swim. ({n})", "published": T0.isoformat()})
+             for n in range(count)]
+    (tmp_path / "older.jsonl").write_text("\n".join(lines))
+    report = import_jsonl(sessions, tmp_path / "older.jsonl")
+    assert report.new == count
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -55,12 +68,11 @@ def _archive_at_baseline(db_url: str) -> None:
     bare.dispose()
 
 
-def test_an_archive_at_the_previous_revision_is_refused_then_upgraded(db_url: str) -> None:
+def test_an_archive_at_the_previous_revision_is_refused_then_upgraded(db_url: str,
+                                                                     tmp_path: Path) -> None:
     _archive_at_baseline(db_url)
     engine = open_engine(db_url, check_schema=False)
-    sessions = session_factory(engine)
-    for number in range(3):
-        _store(sessions, number)
+    _import(session_factory(engine), tmp_path, 3)
     engine.dispose()
 
     expected = (f"This archive's schema is at revision {BASELINE} but this version of "

@@ -11,7 +11,8 @@ from sqlalchemy import func, select, text
 
 from archive import Article
 from archive.cli import main
-from archive.storage.writer import FetchedPage, Outcome, store_article
+from archive.extraction.reading import FetchedPage
+from archive.storage.writer import Outcome, store_article
 from db import DatabaseError, models, open_engine, session_factory
 from tests.pg import pg_unreachable_reason
 from tests.services import require_service
@@ -29,7 +30,7 @@ def pg_url(db_url: str) -> str:
 
 
 def _page(url: str) -> FetchedPage:
-    return FetchedPage(url, 200, {}, b"<html>raw</html>", T0)
+    return FetchedPage(url, status=200, headers={}, body=b"<html>raw</html>", fetched_at=T0)
 
 
 def test_two_workers_storing_one_new_url_make_one_article(pg_url: str) -> None:
@@ -39,12 +40,12 @@ def test_two_workers_storing_one_new_url_make_one_article(pg_url: str) -> None:
     outcomes: list[Outcome] = []
     first = sessions()
     first.begin()
-    outcomes.append(store_article(first, _page("https://ex.com/a"), article)[0])
+    outcomes.append(store_article(first, article, _page("https://ex.com/a"))[0])
 
     def second_writer() -> None:
         # sees no row yet (the first transaction is open), inserts, waits for the first
         with sessions.begin() as session:
-            outcomes.append(store_article(session, _page("https://ex.com/a"), article)[0])
+            outcomes.append(store_article(session, article, _page("https://ex.com/a"))[0])
 
     thread = threading.Thread(target=second_writer)
     thread.start()

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from archive import EXTRACTOR_VERSION, Article, extract_article
 from archive.cli import main
+from archive.extraction.reading import FetchedPage
 from archive.research.api import Archive
 from archive.storage.reextract import reextract
-from archive.storage.writer import FetchedPage, content_hash, store_article
+from archive.storage.writer import content_hash, store_article
 from crawler.runner import run_crawl
 from db import models
 from tests.conftest import LOCAL_CRAWL, SITES
@@ -37,7 +38,7 @@ def _store_stale(sessions, url: str, body: bytes, *, version: str = "0",  # type
     stale = Article(text=current.text + BOILERPLATE, title=current.title,
                     published=current.published, authors=current.authors, page_type="article")
     with sessions.begin() as s:
-        _, record = store_article(s, _page(url, body, at), stale)
+        _, record = store_article(s, stale, _page(url, body, at))
         record.extractor_version = version
         return record.id
 
@@ -124,10 +125,10 @@ def test_non_articles_and_failures_are_kept_and_reported(sessions) -> None:  # t
     listing = (SITES / "basic" / "index.html").read_bytes()
     text = "An article once read from this page. " * 20
     with sessions.begin() as s:
-        _, now_listing = store_article(s, _page("https://a.example/", listing),
-                                       Article(text=text, title="Once", page_type="article"))
-        _, now_binary = store_article(s, _page("https://a.example/file", b"\x89PNG\r\n\x00\x00"),
-                                      Article(text=text, title="Binary", page_type="article"))
+        _, now_listing = store_article(s, Article(text=text, title="Once", page_type="article"),
+                                       _page("https://a.example/", listing))
+        _, now_binary = store_article(s, Article(text=text, title="Binary", page_type="article"),
+                                      _page("https://a.example/file", b"\x89PNG\r\n\x00\x00"))
         ids = (now_listing.id, now_binary.id)
 
     report = reextract(sessions)

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from archive import EXTRACTOR_VERSION, Article, extract_article
-from archive.storage.writer import FetchedPage, Outcome, content_hash, store_article
+from archive.extraction.reading import FetchedPage
+from archive.storage.writer import Outcome, content_hash, store_article
 from db import models
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -37,19 +38,19 @@ def test_whitespace_only_change_is_unchanged() -> None:
 
 def test_new_then_unchanged_then_updated(sessions) -> None:  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
-        outcome, record = store_article(s, _page(), _article(site_name="Example"))
+        outcome, record = store_article(s, _article(site_name="Example"), _page())
         assert outcome is Outcome.NEW
         assert record.source.domain == "example.com"
         assert record.source.name == "Example"
     with sessions.begin() as s:
         page = _page(at=T0 + timedelta(hours=1))
-        outcome, record = store_article(s, page, _article("First  paragraph.\nSecond paragraph."))
+        outcome, record = store_article(s, _article("First  paragraph.\nSecond paragraph."), page)
         assert outcome is Outcome.UNCHANGED
         assert record.last_seen == T0 + timedelta(hours=1)
         assert record.changed_at == T0
     with sessions.begin() as s:
         page = _page(at=T0 + timedelta(hours=2))
-        outcome, record = store_article(s, page, _article("First paragraph, edited."))
+        outcome, record = store_article(s, _article("First paragraph, edited."), page)
         assert outcome is Outcome.UPDATED
     assert _count(sessions, models.Article) == 1
     assert _count(sessions, models.RawPage) == 2
@@ -61,18 +62,18 @@ def test_new_then_unchanged_then_updated(sessions) -> None:  # type: ignore[no-u
 
 def test_canonical_on_same_site_wins(sessions) -> None:  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
-        _, a = store_article(s, _page("https://example.com/amp/a"),
-                             _article(canonical_url="https://example.com/a"))
-        _, b = store_article(s, _page("https://example.com/a"), _article())
-        _, c = store_article(s, _page("https://example.com/b"),
-                             _article(canonical_url="https://elsewhere.org/a"))
+        _, a = store_article(s, _article(canonical_url="https://example.com/a"),
+                             _page("https://example.com/amp/a"))
+        _, b = store_article(s, _article(), _page("https://example.com/a"))
+        _, c = store_article(s, _article(canonical_url="https://elsewhere.org/a"),
+                             _page("https://example.com/b"))
         assert a.id == b.id
         assert c.url == "https://example.com/b"
 
 
 def test_a_failed_write_leaves_nothing(sessions) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(RuntimeError), sessions.begin() as s:
-        store_article(s, _page(), _article())
+        store_article(s, _article(), _page())
         raise RuntimeError("crash in the middle of archiving")
     assert _count(sessions, models.Article) == 0
     assert _count(sessions, models.RawPage) == 0
@@ -83,7 +84,7 @@ def test_naive_datetimes_are_refused(sessions) -> None:  # type: ignore[no-untyp
     from sqlalchemy.exc import StatementError
 
     with pytest.raises(StatementError), sessions.begin() as s:
-        store_article(s, _page(at=datetime(2026, 1, 1)), _article())
+        store_article(s, _article(), _page(at=datetime(2026, 1, 1)))
 
 
 OTTER = (Path(__file__).parent / "site" / "basic" / "news" / "otter.html").read_bytes()
@@ -91,12 +92,12 @@ OTTER = (Path(__file__).parent / "site" / "basic" / "news" / "otter.html").read_
 
 def _store_as_older_extractor(sessions) -> int:  # type: ignore[no-untyped-def]
     """Archive the otter page as an older extractor read it: with its share bar left in."""
-    page = FetchedPage("https://example.com/news/otter.html", 200,
-                       {"Content-Type": ["text/html; charset=utf-8"]}, OTTER, T0)
+    page = FetchedPage("https://example.com/news/otter.html", body=OTTER, fetched_at=T0,
+                       headers={"Content-Type": ["text/html; charset=utf-8"]})
     current = extract_article(OTTER, page.url)
     older = replace(current, text=current.text + "\n\nShare on Facebook Tweet")
     with sessions.begin() as s:
-        outcome, record = store_article(s, page, older)
+        outcome, record = store_article(s, older, page)
         assert outcome is Outcome.NEW
         record.extractor_version = "0"
         return record.id
@@ -104,10 +105,10 @@ def _store_as_older_extractor(sessions) -> int:  # type: ignore[no-untyped-def]
 
 def test_a_newer_extractor_reading_is_not_an_edit(sessions) -> None:  # type: ignore[no-untyped-def]
     article_id = _store_as_older_extractor(sessions)
-    page = FetchedPage("https://example.com/news/otter.html", 200, {}, OTTER,
-                       T0 + timedelta(days=1))
+    page = FetchedPage("https://example.com/news/otter.html", status=200, headers={}, body=OTTER,
+                       fetched_at=T0 + timedelta(days=1))
     with sessions.begin() as s:
-        outcome, record = store_article(s, page, extract_article(OTTER, page.url))
+        outcome, record = store_article(s, extract_article(OTTER, page.url), page)
         assert outcome is Outcome.REEXTRACTED
         assert "Share on Facebook" not in record.text
         assert record.extractor_version == EXTRACTOR_VERSION
@@ -120,10 +121,10 @@ def test_a_newer_extractor_reading_is_not_an_edit(sessions) -> None:  # type: ig
 def test_an_edit_after_a_newer_extractor_compares_like_with_like(sessions) -> None:  # type: ignore[no-untyped-def]
     _store_as_older_extractor(sessions)
     edited = OTTER.replace(b"forty years", b"fifty years")
-    page = FetchedPage("https://example.com/news/otter.html", 200, {}, edited,
-                       T0 + timedelta(days=1))
+    page = FetchedPage("https://example.com/news/otter.html", status=200, headers={}, body=edited,
+                       fetched_at=T0 + timedelta(days=1))
     with sessions.begin() as s:
-        outcome, record = store_article(s, page, extract_article(edited, page.url))
+        outcome, record = store_article(s, extract_article(edited, page.url), page)
         assert outcome is Outcome.UPDATED
         assert "fifty years" in record.text
     with sessions() as s:

@@ -14,9 +14,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive import Article
 from archive.cli import main
-from archive.exceptions import ExportError
+from archive.exceptions import ExportError, UnknownSource
+from archive.extraction.reading import FetchedPage
 from archive.research.warc import export_warc
-from archive.storage.writer import FetchedPage, store_article
+from archive.storage.writer import store_article
 from crawler.runner import run_crawl
 from db import models
 from tests.conftest import LOCAL_CRAWL
@@ -79,7 +80,7 @@ def _store(sessions, url: str, headers: dict[str, list[str]], body: bytes,  # ty
            *, status: int = 200, at: datetime = T0) -> None:
     page = FetchedPage(url=url, status=status, headers=headers, body=body, fetched_at=at)
     with sessions.begin() as s:
-        store_article(s, page, Article(text=url, title=url, page_type="article"))
+        store_article(s, Article(text=url, title=url, page_type="article"), page)
 
 
 def test_headers_are_rebuilt_for_the_stored_body(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -120,7 +121,8 @@ def test_source_and_since_select_pages(sessions, tmp_path: Path) -> None:  # typ
     assert uris(source="a.example") == ["https://a.example/old", "https://a.example/new"]
     assert uris(since=T0 + timedelta(days=1)) == ["https://a.example/new", "https://b.example/new"]
     assert uris(source="a.example", since=T0 + timedelta(days=1)) == ["https://a.example/new"]
-    assert uris(source="c.example") == []
+    with pytest.raises(UnknownSource):
+        uris(source="c.example")
 
 
 def test_an_existing_file_is_not_overwritten(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

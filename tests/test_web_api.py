@@ -66,7 +66,9 @@ def test_search_filters(client: TestClient) -> None:
     assert titles(source="ledger.example") == ["Vier-Tage-Woche im Rathaus"]
     assert titles(since="2026-03-01", until="2026-03-02") == ["Otter returns to city river"]
     assert titles(since="2026-05-01") == []
-    assert titles(source="[") == []  # no host at all: no match, and no error
+    # no host at all, nor any name: one sentence, not a server error
+    answer = client.get("/api/search", params={"q": "otter", "source": "["})
+    assert answer.status_code == 400 and "No source of this archive" in answer.json()["detail"]
 
 
 def test_snippets_escape_html(client: TestClient) -> None:

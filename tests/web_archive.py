@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.core.article import Article
-from archive.storage.writer import FetchedPage, store_article
+from archive.extraction.reading import FetchedPage
+from archive.storage.writer import store_article
 from db import open_engine, session_factory
 
 XSS_TITLE = "<script>alert(1)</script> Otter <img src=x onerror=alert(1)>"
@@ -58,12 +59,12 @@ def fill_archive(url: str) -> None:
             article = Article(text=text, title=title, published=_day(published),
                               date_source="meta", language=language, site_name=site,
                               authors=["Sam Reporter"], page_type="article")
-            store_article(session, page, article)
+            store_article(session, article, page)
     with sessions.begin() as session:
         page_url, title, text = EDITED
         page = FetchedPage(url=page_url, status=200, headers={}, body=b"<html></html>",
                            fetched_at=_day("2026-04-21"))
-        store_article(session, page, Article(text=text, title=title,
-                                             published=_day("2026-03-20"), language="en",
-                                             site_name="Riverside News", page_type="article"))
+        store_article(session, Article(text=text, title=title, published=_day("2026-03-20"),
+                                       language="en", site_name="Riverside News",
+                                       page_type="article"), page)
     engine.dispose()

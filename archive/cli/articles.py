@@ -10,9 +10,7 @@ import click
 from archive.cli.options import aware, date_option, db_option, stdout_console
 from archive.cli.render import write_article, write_hits
 from archive.research.api import Archive
-from archive.research.articles import find_article
 from archive.research.query.engine import MAX_LIMIT, MAX_OFFSET, ORDERS, Order
-from db import open_engine, session_factory
 
 
 @click.command()
@@ -42,13 +40,10 @@ def search(query: str, db_url: str | None, source: str | None, since: datetime |
     """
     if page is not None:
         offset = (page - 1) * limit
-    archive = Archive(db_url)
-    try:
+    with Archive(db_url) as archive:
         results = archive.search(query, source=source, since=aware(since),
                                  until=aware(until, end_of_day=True), lang=lang, order=order,
                                  limit=limit, offset=offset)
-    finally:
-        archive.close()
     console = stdout_console()
     write_hits(results.hits, fmt, sys.stdout, console)
     if fmt == "table":
@@ -67,7 +62,6 @@ def show(ref: str, db_url: str | None, fmt: str) -> None:
 
         viral-archive show 12
     """
-    sessions = session_factory(open_engine(db_url, create=False))
-    with sessions() as session:
-        article = find_article(session, ref)
-        write_article(article, fmt, sys.stdout, stdout_console())
+    with Archive(db_url) as archive:
+        article = archive.article(ref)
+    write_article(article, fmt, sys.stdout, stdout_console())

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
 
+from archive.core.optional import require
 from archive.exceptions import ArchiveError
 from archive.research.results import CountRow
 
@@ -44,20 +46,13 @@ def plot_png(rows: Sequence[CountRow], path: Path, *, title: str, by: str) -> No
     source (the largest few, the rest as "other") when counting per source.
 
     Raises:
-        ArchiveError: matplotlib is not installed, or the file cannot be written.
+        MissingDependency: matplotlib is not installed.
+        ArchiveError: the file cannot be written.
     """
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.dates as mdates
-        import matplotlib.pyplot as plt
-        from matplotlib.ticker import MaxNLocator
-    except ImportError as exc:
-        raise ArchiveError(
-            "PNG charts need matplotlib; install it with: pip install 'viral-archive[plot]'"
-        ) from exc
-    from datetime import date
+    require("matplotlib", feature="PNG charts", extra="plot").use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     figure, axes = plt.subplots(figsize=(10, 4.5), dpi=100)
     if any(row.source for row in rows):

@@ -15,9 +15,7 @@ from archive.cli.options import stdout_console
 from archive.cli.progress import CrawlProgress
 from archive.cli.render import articles_table, write_hits
 from archive.operations.demo.run import DEMO_QUERY, crawl_demo, serve_demo_sites
-from archive.research.articles import count_articles, latest_articles
-from archive.research.query.engine import search_matches
-from db import open_engine, session_factory
+from archive.research.api import Archive
 
 
 @click.command()
@@ -43,12 +41,11 @@ def demo(db_path: Path | None) -> None:
         with CrawlProgress() as progress:
             result = crawl_demo(db_url, sites, on_progress=progress)
     print_summary(Console(stderr=True), result, db_url, time.monotonic() - started)
-    sessions = session_factory(open_engine(db_url, create=False))
-    with sessions() as session:
-        total = count_articles(session)
-        console.print(articles_table(latest_articles(session, limit=100),
+    with Archive(db_url) as archive:
+        total = archive.total()
+        console.print(articles_table(archive.latest(limit=100),
                                      title=f"{total} articles archived"))
-        hits = search_matches(session, DEMO_QUERY, limit=5).hits
+        hits = archive.search(DEMO_QUERY, limit=5).hits
     console.print(f'Example search: viral-archive search "{DEMO_QUERY}" --db {db_url}')
     write_hits(hits, "table", sys.stdout, console)
     console.print(f"Next: viral-archive show {hits[0].id if hits else 1} --db {db_url}")

@@ -13,8 +13,9 @@ from rich.text import Text
 
 from archive.cli.options import db_option, stdout_console
 from archive.exceptions import VersionNotFound
-from archive.research.history import VersionView, article_history, diff_versions, format_utc
-from db import open_engine, session_factory
+from archive.research.api import Archive
+from archive.research.history import diff_versions, format_utc
+from archive.research.results import VersionView
 
 _DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
 
@@ -86,9 +87,8 @@ def history(ref: str, db_url: str | None, diff: tuple[int, int] | None, latest_d
 
         viral-archive history 12 --diff 1 3
     """
-    sessions = session_factory(open_engine(db_url, create=False))
-    with sessions() as session:
-        versions = article_history(session, ref)
+    with Archive(db_url) as archive:
+        versions = archive.history(ref)
     pair = _pair(versions, diff or None, latest_diff)
     patch = diff_versions(versions, *pair) if pair else None
     if fmt == "json":

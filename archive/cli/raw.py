@@ -15,9 +15,8 @@ from rich.text import Text
 
 from archive.cli.options import aware, date_option, db_option
 from archive.extraction import EXTRACTOR_VERSION
-from archive.research.warc import export_warc
-from archive.storage.reextract import ProgressCallback, ReextractReport, reextract
-from db import open_engine, session_factory
+from archive.research.api import Archive
+from archive.storage.reextract import ProgressCallback, ReextractReport
 
 #: how many failed or skipped articles the summary lists by name
 SHOWN = 20
@@ -76,11 +75,10 @@ def reextract_command(db_url: str | None, source: str | None, only_older: bool) 
 
         viral-archive reextract --source example.com --only-older
     """
-    sessions = session_factory(open_engine(db_url, create=False))
     console = Console(stderr=True, highlight=False)
-    with progress_bar(console, "re-extracting") as on_progress:
-        report = reextract(sessions, source=source, only_older=only_older,
-                           on_progress=on_progress)
+    with Archive(db_url) as archive, progress_bar(console, "re-extracting") as on_progress:
+        report = archive.reextract(source=source, only_older=only_older,
+                                   on_progress=on_progress)
     print_report(console, report)
 
 
@@ -101,12 +99,11 @@ def export_warc_command(path: Path, db_url: str | None, source: str | None,
 
         viral-archive export-warc pages.warc.gz --source example.com --since 2026-01-01
     """
-    sessions = session_factory(open_engine(db_url, create=False))
     console = Console(stderr=True, highlight=False)
     compress = gzip if gzip is not None else not path.name.endswith(".warc")
-    with progress_bar(console, "exporting") as on_progress:
-        result = export_warc(sessions, path, source=source, since=aware(since), gzip=compress,
-                             overwrite=overwrite, on_progress=on_progress)
+    with Archive(db_url) as archive, progress_bar(console, "exporting") as on_progress:
+        result = archive.export_warc(path, source=source, since=aware(since), gzip=compress,
+                                     overwrite=overwrite, on_progress=on_progress)
     skipped = f" ({result.skipped} corrupt page(s) skipped)" if result.skipped else ""
     console.print(f"Wrote {result.responses} response record(s){skipped} to {result.path} "
                   f"({result.bytes_written:,} bytes).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -12,15 +13,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from archive.research.results import SearchHit
-from db import models
+from archive.research.results import ArticleView, SearchHit
 
-HIT_FIELDS = ["id", "published", "source", "source_name", "title", "url", "authors", "language",
-              "snippet"]
-
-
-def _iso(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
+#: the columns of hits written as CSV: every field but the HTML snippet
+HIT_FIELDS = [f.name for f in fields(SearchHit) if f.name != "snippet_html"]
 
 
 def _day(value: datetime | None) -> str:
@@ -45,8 +41,8 @@ def write_hits(hits: Sequence[SearchHit], fmt: str, out: TextIO, console: Consol
         writer.writeheader()
         for hit in hits:
             row = hit_row(hit)
-            row["authors"] = "; ".join(hit.authors)
-            writer.writerow(row)
+            writer.writerow({k: "; ".join(v) if isinstance(v, list) else v
+                             for k, v in row.items()})
     else:
         table = Table(show_lines=False)
         for column in ("id", "published", "source", "title", "snippet"):
@@ -60,60 +56,35 @@ def write_hits(hits: Sequence[SearchHit], fmt: str, out: TextIO, console: Consol
         console.print(table)
 
 
-def articles_table(articles: Iterable[models.Article], title: str | None = None) -> Table:
-    """A table of stored articles: id, date, source, words, title."""
+def articles_table(hits: Iterable[SearchHit], title: str | None = None) -> Table:
+    """A table of articles: id, date, source, language, title."""
     table = Table(title=title)
-    for column in ("id", "published", "source", "words", "title"):
+    for column in ("id", "published", "source", "language", "title"):
         table.add_column(column, overflow="fold")
-    for article in articles:
-        table.add_row(
-            str(article.id),
-            _day(article.published),
-            Text(article.source.name or article.source.domain),
-            str(len(article.text.split())),
-            Text(article.title or ""),
-        )
+    for hit in hits:
+        table.add_row(str(hit.id), _day(hit.published), Text(hit.source_name or hit.source),
+                      hit.language or "", Text(hit.title or ""))
     return table
 
 
-def article_dict(article: models.Article) -> dict[str, Any]:
-    """Every stored field of ``article`` as JSON-ready values."""
-    return {
-        "id": article.id,
-        "url": article.url,
-        "source": article.source.domain,
-        "source_name": article.source.name,
-        "title": article.title,
-        "authors": list(article.authors or []),
-        "published": _iso(article.published) or None,
-        "modified": _iso(article.modified) or None,
-        "date_source": article.date_source,
-        "language": article.language,
-        "site_name": article.site_name,
-        "description": article.description,
-        "image": article.image,
-        "tags": list(article.tags or []),
-        "first_seen": _iso(article.first_seen),
-        "last_seen": _iso(article.last_seen),
-        "changed_at": _iso(article.changed_at),
-        "extractor_version": article.extractor_version,
-        "content_hash": article.content_hash,
-        "text": article.text,
-    }
-
-
-def write_article(article: models.Article, fmt: str, out: TextIO, console: Console) -> None:
-    """Write one article with all its metadata and text, as ``text`` or ``json``."""
-    data = article_dict(article)
+def write_article(article: ArticleView, fmt: str, out: TextIO, console: Console) -> None:
+    """Write one article with all its fields, as ``text`` or ``json``."""
+    data = article.to_dict()
     if fmt == "json":
         json.dump(data, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
-    text = data.pop("text")
+    text, versions = data.pop("text"), data.pop("versions")
     grid = Table.grid(padding=(0, 2))
     for key, value in data.items():
-        shown = ", ".join(value) if isinstance(value, list) else ("" if value is None else value)
-        grid.add_row(Text(key, style="bold"), Text(str(shown)))
+        if isinstance(value, dict):
+            shown = json.dumps(value, ensure_ascii=False) if value else ""
+        elif isinstance(value, list):
+            shown = ", ".join(value)
+        else:
+            shown = "" if value is None else str(value)
+        grid.add_row(Text(key, style="bold"), Text(shown))
+    grid.add_row(Text("earlier versions", style="bold"), str(len(versions)))
     console.print(grid)
     console.print()
     console.print(text, markup=False, highlight=False)

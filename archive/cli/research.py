@@ -20,10 +20,11 @@ from rich.text import Text
 
 from archive.cli.charts import plot_png, terminal_chart
 from archive.cli.options import aware, date_option, db_option, stdout_console
-from archive.exceptions import ArchiveError
+from archive.exceptions import MissingDependency
 from archive.research.api import Archive
 from archive.research.export import FORMATS
-from archive.research.results import ArchiveStats, CountRow, ImportReport
+from archive.research.results import ArchiveStats, CountRow
+from archive.storage.importer import ImportReport
 
 #: bad lines listed after an import (all of them are counted)
 SHOWN_IMPORT_ERRORS = 20
@@ -87,9 +88,7 @@ def count(query: str | None, db_url: str | None, by: str, per: str | None, sourc
         try:
             plot_png(rows, plot, title=title, by=by)
             Console(stderr=True).print(f"Chart written to {plot}")
-        except ArchiveError as exc:
-            if "matplotlib" not in str(exc):
-                raise
+        except MissingDependency as exc:
             Console(stderr=True).print(f"{exc} Drawing it here instead.")
             chart = True
     if chart:

@@ -12,20 +12,18 @@ import logging
 from bs4 import BeautifulSoup
 
 from archive.core.sources import CleaningRules
-from archive.extraction.decode import decode_html
 
 logger = logging.getLogger(__name__)
 
 
-def apply_cleaning_rules(html: bytes | str, rules: CleaningRules) -> str:
+def apply_cleaning_rules(html: str, rules: CleaningRules) -> str:
     """The page ``html`` with ``rules.drop`` elements removed and, with ``rules.body``,
     only the ``<head>`` and the first matching element kept in the body.
 
     When ``rules.body`` matches nothing the page is kept whole (minus dropped elements)
     rather than emptied: a redesign should degrade the cleaning, not lose the article.
     """
-    text = decode_html(html) if isinstance(html, bytes) else html
-    soup = BeautifulSoup(text, "lxml")
+    soup = BeautifulSoup(html, "lxml")
     for selector in rules.drop:
         for element in soup.select(selector):
             element.decompose()

@@ -22,17 +22,27 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.research.articles import article_view
 from archive.research.export import ExportFormat, export_matches
-from archive.research.query.engine import count_matches, search_matches, total_matches
-from archive.research.query.filters import Filters
+from archive.research.history import article_history
+from archive.research.query.engine import (
+    count_matches,
+    latest_hits,
+    search_matches,
+    total_matches,
+)
+from archive.research.query.filters import Filters, as_utc
 from archive.research.results import (
     ArchiveStats,
     ArticleView,
     CountRow,
-    ImportReport,
+    SearchHit,
     SearchResults,
+    VersionView,
 )
 from archive.research.stats import archive_stats
-from archive.storage.importer import import_jsonl
+from archive.research.warc import WarcExport, export_warc
+from archive.storage.importer import ImportReport, import_jsonl
+from archive.storage.reextract import ReextractReport, reextract
+from archive.storage.sources import check_source_exists
 from db import open_engine, resolve_db_url, session_factory
 
 logger = logging.getLogger(__name__)
@@ -41,6 +51,11 @@ DateLike = date | datetime | str | None
 Order = Literal["relevance", "newest", "oldest"]
 Period = Literal["day", "week", "month"]
 ProgressCallback = Callable[[int], None]
+
+
+def _check_filters(session: Session, filters: Filters) -> None:
+    if filters.source is not None:
+        check_source_exists(session, filters.source)
 
 
 class Archive:
@@ -85,16 +100,19 @@ class Archive:
     ) -> SearchResults:
         """One page of the articles matching ``query`` (see the README's query language).
 
-        ``source`` is a domain or source name; ``since``/``until`` bound the publication
+        ``source`` is a host (subdomains included), a site name or a sources-file name
+        (see the README's "Naming a source"); ``since``/``until`` bound the publication
         date (dates or ``YYYY-MM-DD``; ``until`` includes its whole day); ``lang`` is a
         language code. ``order`` is ``"relevance"`` (BM25, title words weigh more),
         ``"newest"`` or ``"oldest"``.
 
         Raises:
             QueryError: the query is malformed or a parameter is out of range.
+            UnknownSource: ``source`` names no source of the archive.
         """
         filters = Filters.build(source=source, since=since, until=until, lang=lang)
         with self._sessions() as session:
+            _check_filters(session, filters)
             return search_matches(session, query, filters, order=order, limit=limit,
                                   offset=offset)
 
@@ -115,9 +133,11 @@ class Archive:
 
         Raises:
             QueryError: the query is malformed or a parameter is out of range.
+            UnknownSource: ``source`` names no source of the archive.
         """
         filters = Filters.build(source=source, since=since, until=until, lang=lang)
         with self._sessions() as session:
+            _check_filters(session, filters)
             return count_matches(session, query, filters, by=by, per_source=per_source)
 
     def total(
@@ -133,9 +153,11 @@ class Archive:
 
         Raises:
             QueryError: the query is malformed or a parameter is out of range.
+            UnknownSource: ``source`` names no source of the archive.
         """
         filters = Filters.build(source=source, since=since, until=until, lang=lang)
         with self._sessions() as session:
+            _check_filters(session, filters)
             return total_matches(session, query, filters)
 
     def article(self, ref: int | str) -> ArticleView:
@@ -171,13 +193,68 @@ class Archive:
         """
         filters = Filters.build(source=source, since=since, until=until, lang=lang)
         with self._sessions() as session:
+            _check_filters(session, filters)
             return export_matches(session, query, filters, fmt, destination,
                                   on_progress=on_progress)
+
+    def latest(self, limit: int = 20) -> list[SearchHit]:
+        """The ``limit`` most recently published articles (undated ones last), each with
+        the start of its text as the snippet."""
+        with self._sessions() as session:
+            return latest_hits(session, limit=limit)
 
     def stats(self) -> ArchiveStats:
         """Articles per source and per language, and the span of publication dates."""
         with self._sessions() as session:
             return archive_stats(session)
+
+    def history(self, ref: int | str) -> list[VersionView]:
+        """Every state of one article (by id or URL), oldest first, the last the current.
+
+        Raises:
+            ArticleNotFound: no article has that id or URL.
+        """
+        with self._sessions() as session:
+            return article_history(session, ref)
+
+    def reextract(
+        self,
+        *,
+        source: str | None = None,
+        only_older: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> ReextractReport:
+        """Read every article's latest stored page again with the current extractor
+        (see :func:`archive.storage.reextract.reextract`).
+
+        Raises:
+            UnknownSource: ``source`` names no source of the archive.
+            DatabaseError: the archive cannot be read or written.
+        """
+        return reextract(self._sessions, source=source, only_older=only_older,
+                         on_progress=on_progress)
+
+    def export_warc(
+        self,
+        path: str | Path,
+        *,
+        source: str | None = None,
+        since: DateLike = None,
+        gzip: bool = True,
+        overwrite: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> WarcExport:
+        """Write the stored raw pages to a WARC file (see
+        :func:`archive.research.warc.export_warc`).
+
+        Raises:
+            ExportError: ``path`` exists (without ``overwrite``) or cannot be written.
+            UnknownSource: ``source`` names no source of the archive.
+            QueryError: ``since`` is not a date.
+        """
+        return export_warc(self._sessions, path, source=source,
+                           since=as_utc(since, name="since"), gzip=gzip,
+                           overwrite=overwrite, on_progress=on_progress)
 
     def import_jsonl(
         self, path: str | Path, *, on_progress: ProgressCallback | None = None

@@ -1,13 +1,14 @@
-"""Reading stored articles: by id or URL, and the latest ones."""
+"""Reading one stored article: by id or URL, with its earlier states."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from archive.core.urls import normalize_url, site_of
+from archive.core.urls import normalize_url
 from archive.exceptions import ArticleNotFound
-from archive.research.results import ArticleView, VersionView
+from archive.research.query.columns import article_columns
+from archive.research.results import RECORD_FIELDS, ArticleView, VersionView
 from db import models
 
 
@@ -32,33 +33,35 @@ def find_article(session: Session, ref: str | int) -> models.Article:
     return article
 
 
-def latest_articles(session: Session, *, limit: int = 50) -> list[models.Article]:
-    """The most recently published articles (undated ones last), with their sources."""
-    stmt = (
-        select(models.Article)
-        .options(selectinload(models.Article.source))
-        .order_by(models.Article.published.desc().nulls_last(), models.Article.id)
-        .limit(limit)
+def versions_of(session: Session, article: models.Article) -> list[VersionView]:
+    """All states of ``article``, oldest first, numbered 1..n, the last the current one."""
+    earlier = session.scalars(
+        select(models.ArticleVersion)
+        .where(models.ArticleVersion.article_id == article.id)
+        .order_by(models.ArticleVersion.number)
+    ).all()
+    states = [
+        (v.title, v.text, v.fetched_at, v.extractor_version, v.content_hash) for v in earlier
+    ]
+    states.append(
+        (article.title, article.text, article.changed_at, article.extractor_version,
+         article.content_hash)
     )
-    return list(session.scalars(stmt))
-
-
-def count_articles(session: Session) -> int:
-    """How many articles the archive holds."""
-    return int(session.scalar(select(func.count()).select_from(models.Article)) or 0)
-
-
-def source_condition(source: str) -> ColumnElement[bool]:
-    """A condition on ``Source`` matching ``source``: a domain (any port) or a source name.
-
-    Join ``models.Source`` into the statement it is used in.
-    """
-    wanted = site_of(source if "//" in source else f"//{source}")
-    return or_(
-        models.Source.domain == wanted,
-        models.Source.domain.startswith(wanted + ":", autoescape=True),
-        func.lower(models.Source.name) == source.lower(),
-    )
+    return [
+        VersionView(
+            article_id=article.id,
+            number=number,
+            title=title,
+            text=text,
+            fetched_at=fetched_at,
+            extractor_version=extractor_version,
+            content_hash=digest,
+            current=number == len(states),
+        )
+        for number, (title, text, fetched_at, extractor_version, digest) in enumerate(
+            states, start=1
+        )
+    ]
 
 
 def article_view(session: Session, ref: str | int) -> ArticleView:
@@ -68,31 +71,9 @@ def article_view(session: Session, ref: str | int) -> ArticleView:
         ArticleNotFound: no article has that id or URL.
     """
     article = find_article(session, ref)
-    return ArticleView(
-        id=article.id,
-        url=article.url,
-        source=article.source.domain,
-        source_name=article.source.name,
-        title=article.title,
-        authors=list(article.authors or []),
-        published=article.published,
-        modified=article.modified,
-        date_source=article.date_source,
-        language=article.language,
-        site_name=article.site_name,
-        description=article.description,
-        image=article.image,
-        tags=list(article.tags or []),
-        first_seen=article.first_seen,
-        last_seen=article.last_seen,
-        changed_at=article.changed_at,
-        extractor_version=article.extractor_version,
-        content_hash=article.content_hash,
-        extra=dict(article.extra or {}),
-        text=article.text,
-        versions=[
-            VersionView(number=v.number, title=v.title, text=v.text, fetched_at=v.fetched_at,
-                        extractor_version=v.extractor_version)
-            for v in article.versions
-        ],
-    )
+    row = session.execute(
+        select(*article_columns(RECORD_FIELDS))
+        .join(models.Source, models.Article.source_id == models.Source.id)
+        .where(models.Article.id == article.id)
+    ).one()
+    return ArticleView(**row._mapping, versions=versions_of(session, article)[:-1])

@@ -19,9 +19,12 @@ from typing import IO, Any, Literal
 
 from sqlalchemy.orm import Session
 
-from archive.exceptions import ArchiveError
+from archive.core.article import field_kind
+from archive.core.optional import require
+from archive.exceptions import ExportError
 from archive.research.query.engine import iter_matches
 from archive.research.query.filters import Filters
+from archive.research.results import RECORD_FIELDS, ArticleView
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +32,12 @@ ExportFormat = Literal["csv", "jsonl", "parquet"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
 BATCH = 1_000
 
-#: exported columns, in order
-FIELDS = [
-    "id", "url", "source", "source_name", "title", "authors", "published", "modified",
-    "date_source", "language", "site_name", "description", "image", "tags", "first_seen",
-    "last_seen", "changed_at", "extractor_version", "content_hash", "extra", "text",
-]
-_DATES = {"published", "modified", "first_seen", "last_seen", "changed_at"}
-_LISTS = {"authors", "tags"}
+#: exported columns, in order: the fields of an archived article
+FIELDS = RECORD_FIELDS
+_KINDS = {name: field_kind(ArticleView, name) for name in FIELDS}
+_DATES = {name for name, kind in _KINDS.items() if kind is datetime}
+_LISTS = {name for name, kind in _KINDS.items() if kind is list}
+_MAPPINGS = {name for name, kind in _KINDS.items() if kind is dict}
 
 
 def _record(row: Any) -> dict[str, Any]:
@@ -68,7 +69,8 @@ def _write_csv(records: Iterable[dict[str, Any]], out: IO[bytes]) -> Iterator[in
             row = _json_ready(record)
             for key in _LISTS:
                 row[key] = "; ".join(record[key] or [])
-            row["extra"] = json.dumps(record["extra"] or {}, ensure_ascii=False)
+            for key in _MAPPINGS:
+                row[key] = json.dumps(record[key] or {}, ensure_ascii=False)
             writer.writerow(row)
             yield n
         text.flush()
@@ -76,31 +78,22 @@ def _write_csv(records: Iterable[dict[str, Any]], out: IO[bytes]) -> Iterator[in
         text.detach()
 
 
-def _parquet_schema() -> Any:
-    import pyarrow as pa
-
+def _parquet_schema(pa: Any) -> Any:
     timestamp = pa.timestamp("us", tz="UTC")
-    types = {name: pa.string() for name in FIELDS}
-    types["id"] = pa.int64()
-    types.update({name: timestamp for name in _DATES})
-    types.update({name: pa.list_(pa.string()) for name in _LISTS})
-    return pa.schema([(name, types[name]) for name in FIELDS])
+    arrow = {int: pa.int64(), datetime: timestamp, list: pa.list_(pa.string())}
+    return pa.schema([(name, arrow.get(_KINDS[name], pa.string())) for name in FIELDS])
 
 
 def _write_parquet(records: Iterable[dict[str, Any]], out: IO[bytes]) -> Iterator[int]:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise ArchiveError(
-            "Parquet export needs pyarrow; install it with: pip install 'viral-archive[parquet]'"
-        ) from exc
-    schema = _parquet_schema()
+    pa = require("pyarrow", feature="Parquet export", extra="parquet")
+    pq = require("pyarrow.parquet", feature="Parquet export", extra="parquet")
+    schema = _parquet_schema(pa)
     n = 0
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         batch: list[dict[str, Any]] = []
         for record in records:
-            record["extra"] = json.dumps(record["extra"] or {}, ensure_ascii=False)
+            for key in _MAPPINGS:
+                record[key] = json.dumps(record[key] or {}, ensure_ascii=False)
             batch.append(record)
             if len(batch) == BATCH:
                 writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
@@ -149,10 +142,11 @@ def export_matches(
 
     Raises:
         QueryError: the query is malformed.
-        ArchiveError: unknown format, the file cannot be written, or pyarrow is missing.
+        ExportError: unknown format, or the file cannot be written.
+        MissingDependency: the format needs pyarrow, which is not installed.
     """
     if fmt not in _WRITERS:
-        raise ArchiveError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
+        raise ExportError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
     if not isinstance(destination, str | Path):
         return _run(session, query, filters, fmt, destination, on_progress, batch)
     path = Path(destination)
@@ -162,7 +156,7 @@ def export_matches(
             count = _run(session, query, filters, fmt, out, on_progress, batch)
         os.replace(partial, path)
     except OSError as exc:
-        raise ArchiveError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     finally:
         partial.unlink(missing_ok=True)
     logger.info("exported %d articles to %s", count, path)

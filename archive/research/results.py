@@ -3,62 +3,62 @@
 These dataclasses are the contract between the query layer and its users (the CLI, the
 web API, notebooks): :class:`SearchHit` / :class:`SearchResults` from a search,
 :class:`CountRow` from a count over time, :class:`ArticleView` for one article with its
-earlier versions, :class:`ArchiveStats` for the archive as a whole and
-:class:`ImportReport` from an import.
+earlier versions, :class:`ArchiveStats` for the archive as a whole (an import's report,
+``ImportReport``, is :mod:`archive.storage.importer`'s).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, overload
 
-from archive.exceptions import ArchiveError
+from archive.core.article import ArticleMetadata
+from archive.core.optional import require
 
 if TYPE_CHECKING:
     import pandas
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def json_ready(value: Any) -> Any:
+    """``value`` (dicts and lists of plain values) with every datetime as ISO 8601 text."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_ready(item) for item in value]
+    return value
 
 
-def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError as exc:
-        raise ArchiveError(
-            "to_pandas() needs pandas; install it with: pip install 'viral-archive[pandas]'"
-        ) from exc
-    return pandas
+@dataclass(kw_only=True)
+class ArchivedIdentity:
+    """Where an article is in the archive: its id, URL and source."""
+
+    id: int
+    url: str
+    #: the source's domain (``www.`` removed)
+    source: str
+    #: the source's name (the site's own name, or the name an import gave), if known
+    source_name: str | None
 
 
-@dataclass(slots=True)
-class SearchHit:
-    """One article matching a search.
+@dataclass(kw_only=True)
+class SearchHit(ArticleMetadata, ArchivedIdentity):
+    """One article matching a search: where it is, its metadata, a snippet.
 
     ``snippet`` is plain text around the matches, each match in ``[``…``]``;
     ``snippet_html`` is the same passage HTML-escaped with matches in ``<mark>``…``</mark>``,
     safe to put into a page as it is.
     """
 
-    id: int
-    url: str
-    title: str | None
-    source: str
-    source_name: str | None
-    published: datetime | None
-    authors: list[str]
-    language: str | None
     snippet: str
     snippet_html: str
 
     def to_dict(self) -> dict[str, Any]:
-        """The hit as JSON-ready values (``published`` as ISO 8601 text)."""
-        row = asdict(self)
-        row["published"] = _iso(self.published)
-        return row
+        """The hit as JSON-ready values (datetimes as ISO 8601 text)."""
+        return json_ready(asdict(self))
 
 
 @dataclass
@@ -94,7 +94,7 @@ class SearchResults(Sequence[SearchHit]):
         Raises:
             ArchiveError: pandas is not installed.
         """
-        pd = _pandas()
+        pd = require("pandas", feature="to_pandas()", extra="pandas")
         frame = pd.DataFrame([asdict(hit) for hit in self.hits],
                              columns=list(SearchHit.__dataclass_fields__))
         frame["published"] = pd.to_datetime(frame["published"], utc=True)
@@ -112,65 +112,61 @@ class CountRow:
     count: int
 
 
-def counts_to_pandas(rows: Sequence[CountRow]) -> pandas.DataFrame:
-    """Count rows as a DataFrame with a datetime ``period`` column.
-
-    Raises:
-        ArchiveError: pandas is not installed.
-    """
-    pd = _pandas()
-    frame = pd.DataFrame([asdict(r) for r in rows], columns=["period", "source", "count"])
-    frame["period"] = pd.to_datetime(frame["period"])
-    return frame
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class VersionView:
-    """An earlier state of an article (kept when its title or text changed)."""
+    """One state of an article: what it said, and since when.
 
+    Attributes:
+        article_id: the article this is a version of.
+        number: 1 for the first state seen, n for the current one.
+        title: the headline in this state.
+        text: the clean text in this state.
+        fetched_at: when this state was first fetched.
+        extractor_version: the extractor that produced this text.
+        content_hash: sha256 of the whitespace-normalised title and text.
+        current: True for the article's current state (the last version).
+    """
+
+    article_id: int
     number: int
     title: str | None
     text: str
     fetched_at: datetime
     extractor_version: str
+    content_hash: str
+    current: bool
+
+    @property
+    def words(self) -> int:
+        """How many words the text holds."""
+        return len(self.text.split())
 
 
-@dataclass(slots=True)
-class ArticleView:
+@dataclass(kw_only=True)
+class ArticleView(ArticleMetadata, ArchivedIdentity):
     """One archived article with all its metadata, its text and its earlier versions."""
 
-    id: int
-    url: str
-    source: str
-    source_name: str | None
-    title: str | None
-    authors: list[str]
-    published: datetime | None
-    modified: datetime | None
-    date_source: str | None
-    language: str | None
-    site_name: str | None
-    description: str | None
-    image: str | None
-    tags: list[str]
     first_seen: datetime
     last_seen: datetime
+    #: when the current title and text were first fetched
     changed_at: datetime
     extractor_version: str
     content_hash: str
+    #: metadata with no field of its own (e.g. keys of an imported collection)
     extra: dict[str, Any]
     text: str
+    #: the earlier states, oldest first (the current one is the article itself)
     versions: list[VersionView] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON-ready values (datetimes as ISO 8601 text)."""
-        data = asdict(self)
-        for key, value in data.items():
-            if isinstance(value, datetime):
-                data[key] = value.isoformat()
-        for version in data["versions"]:
-            version["fetched_at"] = version["fetched_at"].isoformat()
-        return data
+        return json_ready(asdict(self))
+
+
+#: the fields of an archived article as exports write them, in order
+RECORD_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(ArticleView) if f.name != "versions"
+)
 
 
 @dataclass(slots=True)
@@ -207,35 +203,4 @@ class ArchiveStats:
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON-ready values."""
-        data = asdict(self)
-        for key in ("first_published", "last_published"):
-            data[key] = _iso(getattr(self, key))
-        for row in data["by_source"]:
-            row["first_published"] = _iso(row["first_published"])
-            row["last_published"] = _iso(row["last_published"])
-        return data
-
-
-@dataclass(slots=True)
-class ImportLineError:
-    """A line of an import file that was not imported, and why."""
-
-    line: int
-    reason: str
-
-
-@dataclass(slots=True)
-class ImportReport:
-    """What an import did: lines read, articles new/updated/unchanged, lines refused."""
-
-    lines: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[ImportLineError] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def imported(self) -> int:
-        """Lines that became (or confirmed) an article."""
-        return self.new + self.updated + self.unchanged
+        return json_ready(asdict(self))

@@ -29,8 +29,8 @@ from warcio.warcwriter import WARCWriter
 
 from archive import __version__
 from archive.exceptions import ExportError
-from archive.research.articles import source_condition
-from db import DatabaseError, models
+from archive.storage.sources import check_source_exists, source_condition
+from db import DatabaseError, models, reason_of
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +77,8 @@ def http_header_block(status: int, headers: dict[str, Any], body_length: int) ->
 def _raw_pages(*, source: str | None, since: datetime | None) -> Select:
     stmt = select(models.RawPage.id)
     if source:
-        stmt = (
-            stmt.join(models.Article, models.RawPage.article_id == models.Article.id)
-            .join(models.Source, models.Article.source_id == models.Source.id)
-            .where(source_condition(source))
+        stmt = stmt.join(models.Article, models.RawPage.article_id == models.Article.id).where(
+            source_condition(source)
         )
     if since is not None:
         stmt = stmt.where(models.RawPage.fetched_at >= since)
@@ -125,20 +123,24 @@ def export_warc(
 ) -> WarcExport:
     """Write the stored raw pages to a WARC file at ``path``, oldest first.
 
-    ``source`` (a domain or source name) and ``since`` (fetched at or after) select the
-    pages. With ``gzip`` each record is compressed on its own (``.warc.gz``). The file
+    ``source`` (a host, site name or sources-file name) and ``since`` (fetched at or
+    after) select the pages. With ``gzip`` each record is compressed on its own
+    (``.warc.gz``). The file
     is written under a ``.part`` name and renamed when complete, so ``path`` never holds
     a half-written file. ``on_progress(done, total)`` is called after each page.
 
     Raises:
         ExportError: ``path`` exists (without ``overwrite``), is a folder, or cannot be
             written.
+        UnknownSource: ``source`` names no source of the archive.
         DatabaseError: the archive cannot be read.
     """
     target = Path(path)
     stmt = _raw_pages(source=source, since=since)
     try:
         with sessions() as session:
+            if source:
+                check_source_exists(session, source)
             total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     except SQLAlchemyError as exc:
         raise _database_error(exc) from exc
@@ -174,7 +176,7 @@ def export_warc(
 
 
 def _database_error(exc: SQLAlchemyError) -> DatabaseError:
-    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    reason = reason_of(exc)
     return DatabaseError(f"The raw pages cannot be read from the archive ({reason}).")
 
 

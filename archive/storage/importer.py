@@ -1,16 +1,17 @@
 """Importing articles from JSON Lines: other collections brought into the archive.
 
-One JSON object per line with ``url``, ``title``, ``text``, ``published``, ``authors``,
-``source`` and ``language``; news-please's names (``maintext``, ``date_publish``,
-``source_domain``, ``image_url``, ...) are understood too, and any other key is kept in
-the article's ``extra`` metadata. A line that cannot be imported is reported with its
-number and reason; the good lines are kept.
+One JSON object per line with ``url``, ``text`` and any of the article's fields
+(:data:`~archive.core.article.STORED_FIELDS`: ``title``, ``published``, ``authors``,
+``language``...), plus ``source`` and ``source_name``; news-please's names (``maintext``,
+``date_publish``, ``source_domain``, ``image_url``, ...) are understood too, and any other
+key is kept in the article's ``extra`` metadata. A line that cannot be imported is
+reported with its number and reason; the good lines are kept.
 
-Lines are written in batches of :data:`BATCH`, each in one transaction, new rows with one
-DB-API ``executemany`` on SQLite — the FTS triggers index every new row as it is inserted,
-in the same transaction, so an interrupted import leaves whole batches, each fully
-indexed. A URL already archived is treated as a
-crawl would: unchanged, or updated with its previous state kept as a version.
+Lines are written by the archive's one writer (:mod:`archive.storage.writer`), in
+batches of :data:`BATCH`, each in one transaction: the FTS triggers index every new row
+as it is inserted, in the same transaction, so an interrupted import leaves whole
+batches, each fully indexed. A URL already archived is treated as a crawl would:
+unchanged, or updated with its previous state kept as a version.
 """
 
 from __future__ import annotations
@@ -22,20 +23,20 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import String
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.core.article import STORED_FIELDS, Article, field_kind
 from archive.core.urls import normalize_url, site_of
 from archive.exceptions import ArchiveError
-from archive.research.results import ImportLineError, ImportReport
-from archive.storage.writer import content_hash
-from db import models
+from archive.storage.writer import ArticleWriter, Incoming, Outcome
+from db import models, reason_of
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +47,13 @@ BATCH = 10_000
 PARSE_CHUNK = 1_000
 IMPORT_VERSION = "import"
 MAX_LINE_BYTES = 20_000_000
-MAX_URL_LENGTH = 2048
 #: files smaller than this are parsed in-process (a worker process costs more to start)
 PARALLEL_FROM_BYTES = 4_000_000
 
-#: accepted spellings of each field (ours first, then news-please's and others')
+#: other tools' names for the article's fields and for the line's source (an article
+#: field not named here is read under its own name)
 ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "canonical_url"),
-    "title": ("title",),
     "text": ("text", "maintext", "body", "articleBody"),
     "published": ("published", "date_publish", "datePublished", "date"),
     "modified": ("modified", "date_modify", "dateModified"),
@@ -61,39 +61,40 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "source": ("source", "source_domain", "domain"),
     "source_name": ("source_name", "site_name"),
     "language": ("language", "lang"),
-    "description": ("description",),
     "image": ("image", "image_url"),
     "tags": ("tags", "keywords"),
 }
 
 
-#: the table itself: a Core insert skips the ORM's per-row bookkeeping
-ARTICLES: Table = models.Article.__table__  # type: ignore[assignment]
+def _max_length(column: str) -> int | None:
+    """The length limit of ``articles.column`` (``None`` for unbounded text)."""
+    kind = models.Article.__table__.c[column].type
+    return kind.length if isinstance(kind, String) else None
 
 
-def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``articles``.
+@dataclass(frozen=True, slots=True)
+class ImportLineError:
+    """A line of an import file that was not imported, and why."""
 
-    On SQLite with one DB-API ``executemany``: the values go through the columns' own
-    bind processors (UTC datetimes, JSON), as a Core insert would; what this skips is
-    Core's per-row parameter bookkeeping, which cost about a third of a large import.
-    Other databases get a Core insert.
-    """
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
-        connection.execute(insert(ARTICLES), rows)
-        return
-    compiled = insert(ARTICLES).compile(dialect=dialect, column_keys=list(rows[0]))
-    binds = [compiled.binds[name] for name in compiled.positiontup or ()]
-    # dialect_impl: the SQLite-specific processors (datetimes as SQLAlchemy stores them,
-    # with microseconds, so that they compare as text with what the ORM binds)
-    columns = [(bind.key, bind.type.dialect_impl(dialect).bind_processor(dialect))
-               for bind in binds]
-    params = [
-        tuple(process(row[key]) if process else row[key] for key, process in columns)
-        for row in rows
-    ]
-    connection.exec_driver_sql(str(compiled), params)
+    line: int
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did: lines read, articles new/updated/unchanged, lines refused."""
+
+    lines: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[ImportLineError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def imported(self) -> int:
+        """Lines that became (or confirmed) an article."""
+        return self.new + self.updated + self.unchanged
 
 
 class LineError(ValueError):
@@ -102,17 +103,18 @@ class LineError(ValueError):
 
 @dataclass(slots=True)
 class ImportedArticle:
-    """One valid line, ready to store."""
+    """One valid line, ready to write."""
 
     line: int
-    url: str
-    domain: str
-    source_name: str | None
-    values: dict[str, Any]
+    article: Incoming
 
 
-def _text(record: dict[str, Any], field: str, *, limit: int | None = None) -> str | None:
-    for key in ALIASES[field]:
+def _keys(field_name: str) -> tuple[str, ...]:
+    return ALIASES.get(field_name, (field_name,))
+
+
+def _text(record: dict[str, Any], field_name: str, *, limit: int | None = None) -> str | None:
+    for key in _keys(field_name):
         value = record.pop(key, None)
         if value is None or value == "":
             continue
@@ -125,8 +127,8 @@ def _text(record: dict[str, Any], field: str, *, limit: int | None = None) -> st
     return None
 
 
-def _names(record: dict[str, Any], field: str) -> list[str]:
-    for key in ALIASES[field]:
+def _names(record: dict[str, Any], field_name: str) -> list[str]:
+    for key in _keys(field_name):
         value = record.pop(key, None)
         if value is None:
             continue
@@ -138,18 +140,28 @@ def _names(record: dict[str, Any], field: str) -> list[str]:
     return []
 
 
-def _date(record: dict[str, Any], field: str) -> datetime | None:
-    text = _text(record, field)
+def _date(record: dict[str, Any], field_name: str) -> datetime | None:
+    text = _text(record, field_name)
     if text is None:
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise LineError(f"{field} {text!r} is not an ISO 8601 date") from None
+        raise LineError(f"{field_name} {text!r} is not an ISO 8601 date") from None
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def parse_line(number: int, raw: bytes) -> ImportedArticle:
+def _field(record: dict[str, Any], name: str) -> Any:
+    """The article field ``name`` read from ``record`` by the field's declared type."""
+    kind = field_kind(Article, name)
+    if kind is datetime:
+        return _date(record, name)
+    if kind is list:
+        return _names(record, name)
+    return _text(record, name, limit=_max_length(name))
+
+
+def parse_line(number: int, raw: bytes, *, seen_at: datetime | None = None) -> ImportedArticle:
     """The article a JSON Lines line describes.
 
     Raises:
@@ -166,38 +178,28 @@ def parse_line(number: int, raw: bytes) -> ImportedArticle:
         raise LineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(record, dict):
         raise LineError(f"a JSON object was expected, not {type(record).__name__}")
-    url = _text(record, "url", limit=MAX_URL_LENGTH)
+    url = _text(record, "url", limit=_max_length("url"))
     if url is None or not url.startswith(("http://", "https://")):
         raise LineError("'url' must be an http(s) URL")
-    text = _text(record, "text")
-    if text is None:
-        raise LineError("'text' is missing or empty")
-    title = _text(record, "title")
     source = _text(record, "source", limit=255)
     source_name = _text(record, "source_name", limit=255)
+    values = {name: _field(record, name) for name in STORED_FIELDS if name != "site_name"}
+    if values["text"] is None:
+        raise LineError("'text' is missing or empty")
     if source and (" " in source or "." not in source):
         source_name, source = source_name or source, None  # a name, not a domain
     url = normalize_url(url)
-    domain = site_of(f"//{source.lower()}") if source else site_of(url)
-    language = _text(record, "language", limit=8)
-    values = {
-        "url": url,
-        "title": title,
-        "text": text,
-        "published": _date(record, "published"),
-        "modified": _date(record, "modified"),
-        "authors": _names(record, "authors"),
-        "language": language.lower() if language else None,
-        "description": _text(record, "description"),
-        "image": _text(record, "image", limit=MAX_URL_LENGTH),
-        "tags": _names(record, "tags"),
-        "content_hash": content_hash(title, text),
-        "extractor_version": IMPORT_VERSION,
-        "extra": record,
-    }
-    values["date_source"] = "import" if values["published"] else None
+    if values["language"]:
+        values["language"] = values["language"].lower()
+    if values["published"] and not values["date_source"]:
+        values["date_source"] = "import"
     values["site_name"] = source_name
-    return ImportedArticle(number, url, domain, source_name, values)
+    values["extra"] = record
+    domain = site_of(f"//{source.lower()}") if source else site_of(url)
+    return ImportedArticle(number, Incoming(
+        url=url, domain=domain, site_name=source_name, values=values,
+        extractor_version=IMPORT_VERSION, seen_at=seen_at or datetime.now(UTC),
+    ))
 
 
 Chunk = list[tuple[int, bytes]]
@@ -257,82 +259,40 @@ def parsed_chunks(path: Path, size: int, *, parallel: bool, ahead: int = 2) -> I
             yield pending.popleft().result()
 
 
-class _Writer:
-    """Stores batches of imported articles, each batch in one transaction."""
+class _BatchWriter:
+    """Writes batches of imported articles, each batch in one transaction; a batch the
+    database refuses is written again line by line, to name the lines at fault."""
 
     def __init__(self, sessions: sessionmaker[Session], report: ImportReport) -> None:
         self.sessions = sessions
         self.report = report
         self.source_ids: dict[str, int] = {}
 
-    def _source_id(self, session: Session, item: ImportedArticle) -> int:
-        if not self.source_ids:
-            self.source_ids = {
-                domain: source_id for source_id, domain in
-                session.execute(select(models.Source.id, models.Source.domain))
-            }
-        source_id = self.source_ids.get(item.domain)
-        if source_id is None:
-            source = models.Source(domain=item.domain, name=item.source_name)
-            session.add(source)
-            session.flush()
-            source_id = self.source_ids[item.domain] = source.id
-        return source_id
-
     def write(self, batch: list[ImportedArticle]) -> None:
         try:
-            with self.sessions.begin() as session:
-                self._store(session, batch)
+            self._write(batch)
         except SQLAlchemyError:
+            self.source_ids.clear()  # sources created in the failed transaction are gone
             if len(batch) == 1:
                 raise
-            # one bad row fails the whole batch: store line by line to find it
-            self.source_ids.clear()
             for item in batch:
                 try:
-                    with self.sessions.begin() as session:
-                        self._store(session, [item])
+                    self._write([item])
                 except SQLAlchemyError as exc:
-                    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-                    self.report.errors.append(ImportLineError(item.line, reason))
+                    self.source_ids.clear()
+                    self.report.errors.append(ImportLineError(item.line, reason_of(exc)))
 
-    def _store(self, session: Session, batch: list[ImportedArticle]) -> None:
-        now = datetime.now(UTC)
-        known = {
-            row.url: row
-            for row in session.execute(
-                select(models.Article.id, models.Article.url, models.Article.content_hash)
-                .where(models.Article.url.in_([item.url for item in batch]))
-            )
-        }
-        new_rows: list[dict[str, Any]] = []
-        for item in batch:
-            row = known.get(item.url)
-            if row is None:
-                new_rows.append({**item.values, "source_id": self._source_id(session, item),
-                                 "first_seen": now, "last_seen": now, "changed_at": now})
-            elif row.content_hash == item.values["content_hash"]:
-                session.get_one(models.Article, row.id).last_seen = now
+    def _write(self, batch: list[ImportedArticle]) -> None:
+        with self.sessions.begin() as session:
+            writer = ArticleWriter(session, source_ids=self.source_ids)
+            written = writer.write([item.article for item in batch])
+        for result in written:
+            if result.outcome is Outcome.NEW:
+                self.report.new += 1
+            elif result.outcome is Outcome.UNCHANGED:
                 self.report.unchanged += 1
             else:
-                self._update(session, row.id, item, now)
                 self.report.updated += 1
-        if new_rows:
-            insert_rows(session.connection(), new_rows)
-            self.report.new += len(new_rows)
-
-    @staticmethod
-    def _update(session: Session, article_id: int, item: ImportedArticle, now: datetime) -> None:
-        record = session.get_one(models.Article, article_id)
-        session.add(models.ArticleVersion(
-            article_id=record.id, number=len(record.versions) + 1, title=record.title,
-            text=record.text, content_hash=record.content_hash,
-            extractor_version=record.extractor_version, fetched_at=record.changed_at,
-        ))
-        for key, value in item.values.items():
-            if key != "url":
-                setattr(record, key, value)
-        record.last_seen = record.changed_at = now
 
 
 def import_jsonl(
@@ -352,7 +312,7 @@ def import_jsonl(
     """
     started = time.monotonic()
     report = ImportReport()
-    writer = _Writer(sessions, report)
+    writer = _BatchWriter(sessions, report)
     try:
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size > PARALLEL_FROM_BYTES
     except OSError as exc:
@@ -369,12 +329,12 @@ def import_jsonl(
             if isinstance(item, ImportLineError):
                 report.errors.append(item)
                 continue
-            if item.url in urls or len(batch) >= batch_size:
+            if item.article.url in urls or len(batch) >= batch_size:
                 # the same URL twice: the first must be stored first
                 writer.write(batch)
                 batch, urls = [], set()
             batch.append(item)
-            urls.add(item.url)
+            urls.add(item.article.url)
         if on_progress is not None:
             on_progress(report.lines)
     if batch:

@@ -1,47 +1,66 @@
-"""Stored raw pages: reading them back and cleaning them again with the current extractor."""
+"""Stored raw pages: a fetched page kept as it came, and read again with the current extractor.
+
+A :class:`~archive.extraction.reading.FetchedPage` is stored as a ``RawPage`` row: the
+body zlib-compressed, the status and headers, and the reading hints (cleaning rules, a
+listed publication date) that :func:`~archive.extraction.reading.read_page` needs, so a
+re-read is the same reading as the crawl's.
+"""
 
 from __future__ import annotations
 
 import zlib
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.core.article import Article
 from archive.exceptions import ExtractionError
-from archive.extraction import extract_article
-from archive.extraction.decode import decode_html, looks_binary
+from archive.extraction.reading import FetchedPage, read_page
 from db import models
 
-
-def content_type_of(headers: dict[str, Any]) -> str | None:
-    """The ``Content-Type`` value of stored headers (``{name: [values]}``), or ``None``."""
-    for name, values in headers.items():
-        if name.lower() == "content-type":
-            if isinstance(values, list):
-                return str(values[0]) if values else None
-            return str(values)
-    return None
+#: zlib level of stored bodies: level 6 is zlib's default trade of size against time
+COMPRESSION_LEVEL = 6
 
 
-def extract_raw_page(raw: models.RawPage) -> Article:
-    """Clean a stored raw page with the current extractor.
+def raw_page_row(page: FetchedPage, *, article_id: int | None, crawl_id: int | None
+                 ) -> models.RawPage:
+    """The ``RawPage`` row that keeps ``page``."""
+    return models.RawPage(
+        url=page.url,
+        status=page.status,
+        headers=page.headers,
+        body=zlib.compress(page.body, COMPRESSION_LEVEL),
+        fetched_at=page.fetched_at,
+        reading=page.reading_hints(),
+        article_id=article_id,
+        crawl_id=crawl_id,
+    )
+
+
+def fetched_page(raw: models.RawPage) -> FetchedPage:
+    """The page a ``RawPage`` row keeps, as it was fetched.
 
     Raises:
-        ExtractionError: the stored body is corrupt or is not an HTML page.
+        ExtractionError: the stored body is corrupt.
     """
     try:
         body = zlib.decompress(raw.body)
     except zlib.error as exc:
         raise ExtractionError(f"the stored page cannot be decompressed ({exc})") from exc
-    if looks_binary(body):
-        raise ExtractionError("the stored page is binary data, not an HTML page")
-    html = decode_html(body, content_type_of(raw.headers or {}))
-    try:
-        return extract_article(html, raw.url)
-    except RecursionError as exc:
-        raise ExtractionError("the page is nested too deeply to parse") from exc
+    return FetchedPage(
+        url=raw.url, body=body, headers=dict(raw.headers or {}), status=raw.status,
+        fetched_at=raw.fetched_at, **FetchedPage.hints_from_json(raw.reading),
+    )
+
+
+def read_raw_page(raw: models.RawPage) -> Article:
+    """The current extractor's reading of a stored page (see
+    :func:`~archive.extraction.reading.read_page`).
+
+    Raises:
+        ExtractionError: the stored body is corrupt or is not an HTML page.
+    """
+    return read_page(fetched_page(raw))
 
 
 def latest_raw_page(session: Session, article_id: int) -> models.RawPage | None:

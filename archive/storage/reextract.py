@@ -18,20 +18,16 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.core.article import STORED_FIELDS
 from archive.exceptions import ExtractionError
 from archive.extraction import EXTRACTOR_VERSION
-from archive.research.articles import source_condition
-from archive.storage.rawpages import extract_raw_page
-from archive.storage.writer import apply_article, content_hash
-from db import DatabaseError, models
+from archive.storage.rawpages import read_raw_page
+from archive.storage.sources import check_source_exists, source_condition
+from archive.storage.writer import apply_article
+from db import DatabaseError, models, reason_of
 
 logger = logging.getLogger(__name__)
 
-#: the article fields an extractor fills; a difference in any is a change
-EXTRACTED_FIELDS = (
-    "title", "text", "authors", "published", "modified", "date_source", "language",
-    "site_name", "description", "image", "tags",
-)
 #: articles read per query; each is then updated in its own transaction
 BATCH_SIZE = 200
 
@@ -82,9 +78,7 @@ def _latest_raw_pages(*, source: str | None, only_older: bool) -> Select:
         latest, latest.c.article_id == models.Article.id
     )
     if source:
-        stmt = stmt.join(models.Source, models.Article.source_id == models.Source.id).where(
-            source_condition(source)
-        )
+        stmt = stmt.where(source_condition(source))
     if only_older:
         stmt = stmt.where(models.Article.extractor_version != EXTRACTOR_VERSION)
     return stmt.order_by(models.Article.id)
@@ -117,7 +111,7 @@ def count_reextractable(
 
 
 def _snapshot(record: models.Article) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in EXTRACTED_FIELDS}
+    return {name: getattr(record, name) for name in STORED_FIELDS}
 
 
 def _reextract_one(session: Session, article_id: int, raw_id: int) -> tuple[str, str, str]:
@@ -128,7 +122,7 @@ def _reextract_one(session: Session, article_id: int, raw_id: int) -> tuple[str,
     if record is None or raw is None:  # deleted while we ran
         return "gone", "", ""
     try:
-        article = extract_raw_page(raw)
+        article = read_raw_page(raw)
     except ExtractionError as exc:
         return "failed", record.url, str(exc)
     if not article.is_article:
@@ -138,7 +132,6 @@ def _reextract_one(session: Session, article_id: int, raw_id: int) -> tuple[str,
     apply_article(record, article)
     if _snapshot(record) == before:
         return "unchanged", record.url, ""
-    record.content_hash = content_hash(article.title, article.text)
     return "changed", record.url, ""
 
 
@@ -151,13 +144,15 @@ def reextract(
 ) -> ReextractReport:
     """Clean every article's latest raw page again with the current extractor.
 
-    ``source`` (a domain or source name) limits the run to one source; ``only_older``
+    ``source`` (a host, site name or sources-file name, see
+    :mod:`archive.storage.sources`) limits the run to that source; ``only_older``
     to articles cleaned by another extractor version than the current one. Each article
     is updated in its own transaction; an article whose page cannot be cleaned, or is no
     longer judged an article, is left as it was and listed in the report.
     ``on_progress(done, total)`` is called after each article.
 
     Raises:
+        UnknownSource: ``source`` names no source of the archive.
         DatabaseError: the archive cannot be read or written (the run stops there;
             articles already done keep their update, the one in hand is rolled back).
     """
@@ -165,6 +160,8 @@ def reextract(
     done = 0
     try:
         with sessions() as session:
+            if source:
+                check_source_exists(session, source)
             total = count_reextractable(session, source=source, only_older=only_older)
         stmt = _latest_raw_pages(source=source, only_older=only_older)
         for article_id, raw_id in _pairs(sessions, stmt):
@@ -175,7 +172,7 @@ def reextract(
             if on_progress is not None:
                 on_progress(done, total)
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        reason = reason_of(exc)
         raise DatabaseError(
             f"Re-extraction stopped after {done} article(s): the archive cannot be used "
             f"({reason})."

@@ -1,28 +1,49 @@
-"""Writing cleaned articles into the archive: new, updated (old state kept) or unchanged."""
+"""Writing articles into the archive: the one place that decides new, updated or unchanged.
+
+Crawls and imports both hand :class:`Incoming` articles to an :class:`ArticleWriter`:
+
+- a URL not yet archived becomes a new row (with its raw page, when it was fetched);
+- a known URL whose title and text are unchanged (whitespace aside) only has its
+  ``last_seen`` moved;
+- a known URL whose title or text changed keeps its previous state as the next
+  numbered ``ArticleVersion``, then takes the new one (and its raw page);
+- when a crawled article was archived by an older extractor, its stored page is first
+  re-read with the current one, so that a different reading alone is not taken for an
+  edit (:attr:`Outcome.REEXTRACTED`).
+
+Sources are created on first sight, safely when other processes create them at once.
+Everything happens in the caller's transaction: one article (or one import batch) is
+all-or-nothing.
+"""
 
 from __future__ import annotations
 
 import enum
 import hashlib
-import zlib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, func, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from archive.core.article import Article
+from archive.core.article import STORED_FIELDS, Article
 from archive.core.urls import article_url, site_of
 from archive.exceptions import ExtractionError
 from archive.extraction import EXTRACTOR_VERSION
-from archive.storage.rawpages import extract_raw_page, latest_raw_page
+from archive.extraction.reading import FetchedPage
+from archive.storage.rawpages import latest_raw_page, raw_page_row, read_raw_page
+from archive.storage.sources import source_id
 from db import models
+
+#: the table itself: a Core insert skips the ORM's per-row bookkeeping
+ARTICLES: Table = models.Article.__table__  # type: ignore[assignment]
 
 
 class Outcome(enum.Enum):
-    """What storing a page did to the archive."""
+    """What writing an article did to the archive."""
 
     NEW = "new"
     UPDATED = "updated"
@@ -32,198 +53,253 @@ class Outcome(enum.Enum):
     REEXTRACTED = "reextracted"
 
 
-@dataclass(slots=True)
-class FetchedPage:
-    """A page as fetched: enough to archive it and to re-extract it later."""
-
-    url: str
-    status: int
-    headers: dict[str, Any]
-    body: bytes
-    fetched_at: datetime
-
-
 def content_hash(title: str | None, text: str) -> str:
     """Hash of the whitespace-normalised title and text: whitespace-only edits hash equal."""
     normalised = " ".join((title or "").split()) + "\n" + " ".join(text.split())
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def _insert_source_if_missing(session: Session, domain: str, name: str | None) -> None:
-    # several crawler processes may meet a new site at once: the database decides who
-    # inserts it, the others' inserts do nothing (ON CONFLICT DO NOTHING on both backends)
-    dialect = session.get_bind().dialect.name
-    values = {"domain": domain, "name": name, "created_at": models.utcnow()}
-    stmt: Insert
-    if dialect == "postgresql":
-        stmt = postgresql.insert(models.Source).values(values).on_conflict_do_nothing(
-            index_elements=["domain"]
-        )
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(models.Source).values(values).on_conflict_do_nothing(
-            index_elements=["domain"]
-        )
-    else:
-        session.add(models.Source(**values))
-        session.flush()
-        return
-    session.execute(stmt)
+@dataclass(slots=True)
+class Incoming:
+    """One article arriving at the archive, from a crawl or an import.
 
-
-def get_or_create_source(session: Session, domain: str, name: str | None) -> models.Source:
-    """The ``Source`` row for ``domain``, created when missing; its name filled in once known.
-
-    Safe when other processes create the same source at the same time.
+    Attributes:
+        url: the URL it is filed under (normalised).
+        domain: the host of its source.
+        values: its :data:`~archive.core.article.STORED_FIELDS` (and, from an import,
+            ``extra``), by column name.
+        extractor_version: what produced ``values`` (an extractor version or ``import``).
+        seen_at: when it was fetched or imported.
+        site_name: the name of its source, if known.
+        page: the page it was read from, kept as its raw page; ``None`` for imports.
     """
-    source = session.scalar(select(models.Source).where(models.Source.domain == domain))
-    if source is None:
-        _insert_source_if_missing(session, domain, name)
-        source = session.scalars(
-            select(models.Source).where(models.Source.domain == domain)
-        ).one()
-    if source.name is None and name:
-        source.name = name
-    return source
+
+    url: str
+    domain: str
+    values: dict[str, Any]
+    extractor_version: str
+    seen_at: datetime
+    site_name: str | None = None
+    page: FetchedPage | None = None
+    content_hash: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.content_hash = content_hash(self.values.get("title"), self.values["text"])
+
+    @classmethod
+    def crawled(cls, article: Article, page: FetchedPage) -> Incoming:
+        """The article the current extractor read from ``page``, filed under its
+        canonical URL when that is on the same site (:func:`~archive.core.urls.article_url`)."""
+        url = article_url(page.url, article.canonical_url)
+        return cls(url=url, domain=site_of(url), site_name=article.site_name,
+                   values={name: getattr(article, name) for name in STORED_FIELDS},
+                   extractor_version=EXTRACTOR_VERSION, seen_at=page.fetched_at, page=page)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What writing one :class:`Incoming` did; ``article_id`` is ``None`` for new rows
+    inserted in bulk (imports)."""
+
+    outcome: Outcome
+    article_id: int | None
+
+
+class Known(NamedTuple):
+    """An archived URL's article id and content hash."""
+
+    article_id: int
+    content_hash: str
+
+
+def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``articles``.
+
+    On SQLite with one DB-API ``executemany``: the values go through the columns' own
+    bind processors (UTC datetimes, JSON), as a Core insert would; what this skips is
+    Core's per-row parameter bookkeeping, which cost about a third of a large import.
+    Other databases get a Core insert.
+    """
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        connection.execute(insert(ARTICLES), rows)
+        return
+    compiled = insert(ARTICLES).compile(dialect=dialect, column_keys=list(rows[0]))
+    binds = [compiled.binds[name] for name in compiled.positiontup or ()]
+    # dialect_impl: the SQLite-specific processors (datetimes as SQLAlchemy stores them,
+    # with microseconds, so that they compare as text with what the ORM binds)
+    columns = [(bind.key, bind.type.dialect_impl(dialect).bind_processor(dialect))
+               for bind in binds]
+    params = [
+        tuple(process(row[key]) if process else row[key] for key, process in columns)
+        for row in rows
+    ]
+    connection.exec_driver_sql(str(compiled), params)
+
+
+class ArticleWriter:
+    """Writes :class:`Incoming` articles in the caller's transaction (see the module doc).
+
+    ``source_ids`` caches ``{domain: source id}`` across writers; clear it when a
+    transaction that may have created sources is rolled back.
+    """
+
+    def __init__(self, session: Session, *, crawl_id: int | None = None,
+                 source_ids: dict[str, int] | None = None) -> None:
+        self.session = session
+        self.crawl_id = crawl_id
+        self.source_ids = source_ids if source_ids is not None else {}
+
+    def write(self, items: Sequence[Incoming]) -> list[Written]:
+        """Archive ``items`` (distinct URLs), in order; what each one did.
+
+        New imported rows are inserted together at the end (one statement); a crawled
+        page's new row is inserted at once, with its raw page.
+        """
+        known = self._known([item.url for item in items])
+        written: list[Written] = []
+        bulk: list[dict[str, Any]] = []
+        seen: list[dict[str, Any]] = []
+        for item in items:
+            row = known.get(item.url)
+            if row is None:
+                new_row = self._new_row(item)
+                if item.page is None:
+                    bulk.append(new_row)
+                    written.append(Written(Outcome.NEW, None))
+                    continue
+                article_id = self._insert(new_row)
+                if article_id is not None:
+                    self.session.add(raw_page_row(item.page, article_id=article_id,
+                                                  crawl_id=self.crawl_id))
+                    written.append(Written(Outcome.NEW, article_id))
+                    continue
+                # another process archived this URL since we looked: carry on from its row
+                row = self._known([item.url])[item.url]
+            if row.content_hash == item.content_hash:
+                seen.append({"b_id": row.article_id, "b_seen": item.seen_at})
+                written.append(Written(Outcome.UNCHANGED, row.article_id))
+            else:
+                written.append(Written(self._changed(row.article_id, item), row.article_id))
+        if bulk:
+            insert_rows(self.session.connection(), bulk)
+        if seen:
+            self._move_last_seen(seen)
+        return written
+
+    def _known(self, urls: list[str]) -> dict[str, Known]:
+        rows = self.session.execute(
+            select(models.Article.id, models.Article.url, models.Article.content_hash)
+            .where(models.Article.url.in_(urls))
+        )
+        return {url: Known(article_id, digest) for article_id, url, digest in rows}
+
+    def _source_id(self, item: Incoming) -> int:
+        found = self.source_ids.get(item.domain)
+        if found is None:
+            found = self.source_ids[item.domain] = source_id(self.session, item.domain,
+                                                             item.site_name)
+        return found
+
+    def _new_row(self, item: Incoming) -> dict[str, Any]:
+        return {
+            **item.values, "url": item.url, "source_id": self._source_id(item),
+            "content_hash": item.content_hash, "extractor_version": item.extractor_version,
+            "first_seen": item.seen_at, "last_seen": item.seen_at, "changed_at": item.seen_at,
+        }
+
+    def _insert(self, row: dict[str, Any]) -> int | None:
+        """Insert one row and return its id; ``None`` when another transaction inserted
+        the same URL since we looked."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            # SQLite lets one writer at a time in, so the row looked for cannot appear under us
+            record = models.Article(**row)
+            self.session.add(record)
+            self.session.flush()
+            return record.id
+        # one round trip, and no savepoint: the database skips the row if the URL is taken
+        stmt = (
+            postgresql.insert(models.Article).values(row)
+            .on_conflict_do_nothing(index_elements=["url"]).returning(models.Article.id)
+        )
+        return self.session.scalar(stmt)
+
+    def _move_last_seen(self, seen: list[dict[str, Any]]) -> None:
+        stmt = (
+            update(ARTICLES)
+            .where(ARTICLES.c.id == bindparam("b_id"), ARTICLES.c.last_seen < bindparam("b_seen"))
+            .values(last_seen=bindparam("b_seen"))
+        )
+        self.session.connection().execute(stmt, seen)
+
+    def _changed(self, article_id: int, item: Incoming) -> Outcome:
+        record = self.session.get_one(models.Article, article_id)
+        record.last_seen = max(record.last_seen, item.seen_at)
+        if (item.page is not None and record.extractor_version != item.extractor_version
+                and self._reread(record) and record.content_hash == item.content_hash):
+            return Outcome.REEXTRACTED
+        self._keep_version(record)
+        apply_values(record, item.values, item.extractor_version)
+        record.content_hash = item.content_hash
+        record.changed_at = item.seen_at
+        if item.page is not None:
+            self.session.add(raw_page_row(item.page, article_id=record.id,
+                                          crawl_id=self.crawl_id))
+        return Outcome.UPDATED
+
+    def _reread(self, record: models.Article) -> bool:
+        """Bring ``record`` to the current extractor's reading of its latest stored page.
+
+        An article archived by an older extractor would otherwise look edited the first
+        time a newer one reads it; comparing like with like keeps versions for real
+        edits only. False, leaving ``record`` as it was, when no stored page can be
+        re-read as an article.
+        """
+        raw = latest_raw_page(self.session, record.id)
+        if raw is None:
+            return False
+        try:
+            earlier = read_raw_page(raw)
+        except ExtractionError:
+            return False
+        if not earlier.is_article:
+            return False
+        apply_article(record, earlier)
+        return True
+
+    def _keep_version(self, record: models.Article) -> None:
+        number = self.session.scalar(
+            select(func.coalesce(func.max(models.ArticleVersion.number), 0))
+            .where(models.ArticleVersion.article_id == record.id)
+        )
+        self.session.add(models.ArticleVersion(
+            article_id=record.id, number=int(number or 0) + 1, title=record.title,
+            text=record.text, content_hash=record.content_hash,
+            extractor_version=record.extractor_version, fetched_at=record.changed_at,
+        ))
+
+
+def apply_values(record: models.Article, values: dict[str, Any], extractor_version: str
+                 ) -> None:
+    """Set ``values`` (column name to value) and ``extractor_version`` on ``record``."""
+    for name, value in values.items():
+        setattr(record, name, list(value) if isinstance(value, list) else value)
+    record.extractor_version = extractor_version
 
 
 def apply_article(record: models.Article, article: Article) -> None:
-    """Copy ``article``'s title, text and metadata onto ``record``, as this extractor's reading.
-
-    Sets ``extractor_version`` to the current one; leaves identity, dates seen and
-    ``content_hash`` to the caller.
-    """
-    record.title = article.title
-    record.authors = list(article.authors)
-    record.published = article.published
-    record.modified = article.modified
-    record.date_source = article.date_source
-    record.language = article.language
-    record.site_name = article.site_name
-    record.description = article.description
-    record.image = article.image
-    record.tags = list(article.tags)
-    record.text = article.text
-    record.extractor_version = EXTRACTOR_VERSION
+    """Give ``record`` the current extractor's reading ``article`` (title, text, metadata
+    and ``content_hash``), in place: a better reading of the same page, not an edit."""
+    apply_values(record, {name: getattr(article, name) for name in STORED_FIELDS},
+                 EXTRACTOR_VERSION)
+    record.content_hash = content_hash(article.title, article.text)
 
 
-def _insert_article(session: Session, record: models.Article) -> models.Article | None:
-    """Insert ``record`` and return the stored row; ``None`` when another transaction
-    inserted the same URL since we looked."""
-    if session.get_bind().dialect.name != "postgresql":
-        # SQLite lets one writer at a time in, so the row looked for cannot appear under us
-        session.add(record)
-        session.flush()
-        return record
-    # one round trip, and no savepoint: the database skips the row if the URL is taken
-    values = {
-        attribute.key: getattr(record, attribute.key)
-        for attribute in inspect(models.Article).column_attrs
-        if attribute.key in record.__dict__
-    }
-    stmt = (
-        postgresql.insert(models.Article)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["url"])
-        .returning(models.Article)
-    )
-    return session.scalars(stmt).first()
-
-
-def _raw_page(page: FetchedPage, crawl_id: int | None) -> models.RawPage:
-    return models.RawPage(
-        url=page.url,
-        status=page.status,
-        headers=page.headers,
-        body=zlib.compress(page.body, 6),
-        fetched_at=page.fetched_at,
-        crawl_id=crawl_id,
-    )
-
-
-def _reread_with_current_extractor(session: Session, record: models.Article) -> bool:
-    """Bring ``record`` to the current extractor's reading of its latest stored raw page.
-
-    An article archived by an older extractor would otherwise look edited the first time a
-    newer one reads it; comparing like with like keeps versions for real edits only.
-    Returns False, leaving ``record`` as it was, when no stored page can be re-read as an
-    article.
-    """
-    raw = latest_raw_page(session, record.id)
-    if raw is None:
-        return False
-    try:
-        earlier = extract_raw_page(raw)
-    except ExtractionError:
-        return False
-    if not earlier.is_article:
-        return False
-    apply_article(record, earlier)
-    record.content_hash = content_hash(earlier.title, earlier.text)
-    return True
-
-
-def store_article(
-    session: Session, page: FetchedPage, article: Article, *, crawl_id: int | None = None
-) -> tuple[Outcome, models.Article]:
-    """Archive ``article`` cleaned from ``page`` within the caller's transaction.
-
-    A new URL makes a new row with the raw page. A known URL whose title and text are
-    unchanged (whitespace aside) only gets ``last_seen`` moved. A changed one keeps its
-    previous state as an :class:`~db.models.ArticleVersion` and stores the new raw page.
-    When the stored article came from an older extractor, its stored page is first
-    re-read with the current one, so that a different reading alone is not taken for an
-    edit (:attr:`Outcome.REEXTRACTED`).
-    """
-    url = article_url(page.url, article.canonical_url)
-    digest = content_hash(article.title, article.text)
-    record = session.scalar(select(models.Article).where(models.Article.url == url))
-    if record is None:
-        source = get_or_create_source(session, site_of(url), article.site_name)
-        record = models.Article(
-            url=url,
-            source_id=source.id,
-            content_hash=digest,
-            first_seen=page.fetched_at,
-            last_seen=page.fetched_at,
-            changed_at=page.fetched_at,
-        )
-        apply_article(record, article)
-        stored = _insert_article(session, record)
-        if stored is not None:
-            raw = _raw_page(page, crawl_id)
-            raw.article_id = stored.id
-            session.add(raw)
-            return Outcome.NEW, stored
-        # another process archived this URL since we looked: carry on from its row
-        record = session.scalars(select(models.Article).where(models.Article.url == url)).one()
-    record.last_seen = max(record.last_seen, page.fetched_at)
-    if record.content_hash == digest:
-        return Outcome.UNCHANGED, record
-    reread = record.extractor_version != EXTRACTOR_VERSION and _reread_with_current_extractor(
-        session, record
-    )
-    if reread and record.content_hash == digest:
-        return Outcome.REEXTRACTED, record
-    number = session.scalar(
-        select(func.count()).select_from(models.ArticleVersion).where(
-            models.ArticleVersion.article_id == record.id
-        )
-    )
-    session.add(
-        models.ArticleVersion(
-            article_id=record.id,
-            number=(number or 0) + 1,
-            title=record.title,
-            text=record.text,
-            content_hash=record.content_hash,
-            extractor_version=record.extractor_version,
-            fetched_at=record.changed_at,
-        )
-    )
-    apply_article(record, article)
-    record.content_hash = digest
-    record.changed_at = page.fetched_at
-    raw = _raw_page(page, crawl_id)
-    raw.article_id = record.id
-    session.add(raw)
-    return Outcome.UPDATED, record
+def store_article(session: Session, article: Article, page: FetchedPage, *,
+                  crawl_id: int | None = None) -> tuple[Outcome, models.Article]:
+    """Archive ``article``, read from ``page``, in the caller's transaction; returns what
+    it did and the stored row."""
+    written = ArticleWriter(session, crawl_id=crawl_id).write([Incoming.crawled(article, page)])
+    outcome, article_id = written[0].outcome, written[0].article_id
+    assert article_id is not None  # a crawled page is never inserted in bulk
+    return outcome, session.get_one(models.Article, article_id)

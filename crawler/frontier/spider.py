@@ -16,31 +16,23 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.exceptions import DontCloseSpider
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy_redis.spiders import RedisSpider
 from twisted.python.failure import Failure
 
 from crawler.frontier import Frontier, StartPage
-from crawler.items import PageErrorItem, PageItem, page_error
+from crawler.items import PageErrorItem, page_error, page_item
+from crawler.scope import in_domains, page_links
 
 logger = logging.getLogger(__name__)
 
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 HOSTS_META = "archive_hosts"
 MAX_DEPTH_META = "archive_max_depth"
-
-
-def host_allowed(url: str, hosts: list[str]) -> bool:
-    """Whether ``url``'s host is one of ``hosts`` or below one (ports aside)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == h or host.endswith("." + h) for h in hosts)
 
 
 class WorkerSpider(RedisSpider):
@@ -73,27 +65,20 @@ class WorkerSpider(RedisSpider):
         )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if not isinstance(response, TextResponse) or not content_type.startswith(_HTML_TYPES):
-            yield PageErrorItem(response.url, "not_html", content_type or "no content type")
+        item = page_item(response)
+        if isinstance(item, PageErrorItem):
+            yield item
             return
         # links first: once the page's item is through the pipelines its request is
         # acknowledged, and by then every link must already be in the frontier
         hosts = list(response.meta.get(HOSTS_META, []))
         max_depth = int(response.meta.get(MAX_DEPTH_META, 0))
         if response.meta.get("depth", 0) < max_depth:
-            for link in self.links.extract_links(response):
-                if host_allowed(link.url, hosts):
+            for link in page_links(response, self.links):
+                if in_domains(link.url, hosts):
                     yield Request(link.url, callback=self.parse, errback=self.on_error,
                                   meta={HOSTS_META: hosts, MAX_DEPTH_META: max_depth})
-        yield PageItem(
-            url=response.url,
-            status=response.status,
-            headers={k.decode("latin-1"): [v.decode("latin-1") for v in vs]
-                     for k, vs in response.headers.items()},
-            body=response.body,
-            fetched_at=datetime.now(UTC),
-        )
+        yield item
 
     def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
         error = page_error(failure, self.logger)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
-from crawler.items import PageErrorItem, PageItem, page_error
-
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
+from crawler.items import PageErrorItem, page_error, page_item
+from crawler.scope import in_domains, page_links
 
 
 def _split(value: str | list[str] | None) -> list[str]:
@@ -60,28 +58,14 @@ class ArticleSpider(Spider):
         return self.settings.getint("ARCHIVE_DEPTH", 2)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if not isinstance(response, TextResponse) or not content_type.startswith(_HTML_TYPES):
-            yield PageErrorItem(response.url, "not_html", content_type or "no content type")
+        item = page_item(response)
+        yield item
+        if isinstance(item, PageErrorItem) or response.meta.get("depth", 0) >= self._depth_limit():
             return
-        yield PageItem(
-            url=response.url,
-            status=response.status,
-            headers={k.decode("latin-1"): [v.decode("latin-1") for v in vs]
-                     for k, vs in response.headers.items()},
-            body=response.body,
-            fetched_at=datetime.now(UTC),
-        )
-        if response.meta.get("depth", 0) >= self._depth_limit():
-            return
-        for link in self.links.extract_links(response):
-            if self._is_allowed(link.url):
+        for link in page_links(response, self.links):
+            # by host name, ports aside (LinkExtractor's allow_domains compares host:port)
+            if in_domains(link.url, self.allowed_domains):
                 yield Request(link.url, callback=self.parse, errback=self.on_error)
-
-    def _is_allowed(self, url: str) -> bool:
-        # by host name, ports aside (LinkExtractor's allow_domains compares host:port)
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
         error = page_error(failure, self.logger)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
@@ -22,11 +22,11 @@ from archive.core.sources import SourceConfig, load_sources
 from archive.core.urls import normalize_url
 from archive.storage.recrawl import CrawlPlan, Recheck, plan_crawl
 from crawler.discovery import read_feed, read_sitemap, robots_sitemaps, sitemap_body
-from crawler.items import NotModifiedItem, PageErrorItem, PageItem, page_error
+from crawler.items import NotModifiedItem, PageErrorItem, page_error, page_item
 from crawler.pipelines import DISCOVERED_STAT
+from crawler.scope import in_domains, page_links
 from db import open_engine, session_factory
 
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 HOPS, PUBLISHED, RECHECK = "archive_hops", "archive_published", "archive_recheck"
 
 
@@ -99,12 +99,7 @@ class SourceSpider(Spider):
                        headers=headers, meta=meta)
 
     def _in_scope(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            return False
-        host, netloc = (parts.hostname or "").lower(), parts.netloc.lower()
-        if not any(host == d or host.endswith("." + d) or netloc == d
-                   for d in self.source.allowed_domains):
+        if not in_domains(url, self.source.allowed_domains):
             return False
         if self.allow and not any(p.search(url) for p in self.allow):
             return False
@@ -151,25 +146,14 @@ class SourceSpider(Spider):
             requested = response.request.url if response.request is not None else response.url
             yield NotModifiedItem(normalize_url(requested), fetched_at)
             return
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if not isinstance(response, TextResponse) or not content_type.startswith(_HTML_TYPES):
-            yield PageErrorItem(response.url, "not_html", content_type or "no content type")
-            return
         redirected = tuple(normalize_url(u) for u in response.meta.get("redirect_urls", []))
-        yield PageItem(
-            url=response.url,
-            status=response.status,
-            headers={k.decode("latin-1"): [v.decode("latin-1") for v in vs]
-                     for k, vs in response.headers.items()},
-            body=response.body,
-            fetched_at=fetched_at,
-            redirected_from=redirected,
-            listed_published=response.meta.get(PUBLISHED),
-        )
+        item = page_item(response, cleaning=self.source.cleaning, redirected_from=redirected,
+                         listed_published=response.meta.get(PUBLISHED))
+        yield item
         hops = response.meta.get(HOPS, 0)
-        if hops >= self.source.depth:
+        if isinstance(item, PageErrorItem) or hops >= self.source.depth:
             return
-        for link in self.links.extract_links(response):
+        for link in page_links(response, self.links):
             request = self.follow_url(link.url, hops + 1)
             if request is not None:
                 yield request

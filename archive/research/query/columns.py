@@ -1,48 +1,26 @@
-"""Conditions on the articles' own columns, the same on every database backend.
+"""The articles' columns, the same on every database backend: conditions on them, and
+the columns that make up a result's fields.
 
 Each value arrives as a bound parameter: nothing the user typed becomes SQL.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from collections.abc import Iterable
+from typing import Any
 
-from archive.core.urls import site_of
+from sqlalchemy import ColumnElement, or_
+
 from archive.research.query.filters import Filters
 from archive.research.query.nodes import Leaf, Prefix, Term
+from archive.storage import sources
 from db import models
 
 
-def _domain_of(url: str, text: str) -> str:
-    # a value that is no host at all ("[", "a]b") cannot name a domain: compare it as typed
-    try:
-        return site_of(url)
-    except ValueError:
-        return text.lower()
-
-
 def source_condition(value: Leaf) -> ColumnElement[bool]:
-    """Articles whose source has this domain (or is a subdomain of it), or this name.
-
-    ``bbc.co.uk`` also matches ``news.bbc.co.uk``; a prefix (``bbc*``) matches the start
-    of the domain or of the name; names compare without regard to case.
-    """
-    text = value.text.strip()
-    if isinstance(value, Prefix):
-        domain = _domain_of(f"//{text}", text) if text else text
-        wanted = or_(
-            models.Source.domain.startswith(domain, autoescape=True),
-            func.lower(models.Source.name).startswith(text.lower(), autoescape=True),
-        )
-    else:
-        domain = _domain_of(text if "//" in text else f"//{text}", text)
-        wanted = or_(
-            models.Source.domain == domain,
-            models.Source.domain.startswith(domain + ":", autoescape=True),
-            models.Source.domain.endswith("." + domain, autoescape=True),
-            func.lower(models.Source.name) == text.lower(),
-        )
-    return models.Article.source_id.in_(select(models.Source.id).where(wanted))
+    """Articles of the sources ``value`` names (:mod:`archive.storage.sources`); a prefix
+    (``bbc*``) matches the start of a host or a site name."""
+    return sources.source_condition(value.text, prefix=isinstance(value, Prefix))
 
 
 def language_condition(value: Leaf) -> ColumnElement[bool]:
@@ -68,6 +46,12 @@ def filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def all_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
-    """The conditions joined with AND (true when there are none)."""
-    return and_(*conditions) if conditions else true()
+
+def article_columns(names: Iterable[str]) -> list[Any]:
+    """The columns holding these fields of an archived article, labelled by field name:
+    the article's own columns, and ``source`` / ``source_name`` from its ``Source`` (join
+    it into the statement)."""
+    of_source = {"source": models.Source.domain.label("source"),
+                 "source_name": models.Source.name.label("source_name")}
+    table = models.Article.__table__.c
+    return [of_source[name] if name in of_source else table[name] for name in names]

@@ -11,6 +11,7 @@ import html
 import importlib
 import logging
 from collections.abc import Iterator
+from dataclasses import fields
 from typing import Any, Literal
 
 from sqlalchemy import Row, Select, func, select
@@ -18,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from archive.exceptions import QueryError
 from archive.research.query.backend import MATCH_END, MATCH_START, Period, Plan, SearchBackend
+from archive.research.query.columns import article_columns
 from archive.research.query.filters import Filters
 from archive.research.query.parser import parse_query
 from archive.research.query.periods import count_by_ranges
-from archive.research.results import CountRow, SearchHit, SearchResults
+from archive.research.results import RECORD_FIELDS, CountRow, SearchHit, SearchResults
 from db import models
 
 logger = logging.getLogger(__name__)
@@ -83,26 +85,30 @@ def _lead(text: str) -> str:
     return text[:LEAD_CHARS].rsplit(" ", 1)[0] + " …"
 
 
+#: the fields of a hit that come from the database (the snippet is made here)
+HIT_FIELDS = tuple(f.name for f in fields(SearchHit) if f.name not in ("snippet",
+                                                                         "snippet_html"))
 _HIT_COLUMNS = (
-    models.Article.id,
-    models.Article.url,
-    models.Article.title,
-    models.Source.domain,
-    models.Source.name,
-    models.Article.published,
-    models.Article.authors,
-    models.Article.language,
+    *article_columns(HIT_FIELDS),
     func.substr(models.Article.text, 1, LEAD_CHARS * 2).label("lead"),
 )
 
 
 def _hit(row: Row[Any], snippet: str | None) -> SearchHit:
     plain, safe = _marked(snippet if snippet is not None else _lead(row.lead or ""))
-    return SearchHit(
-        id=row.id, url=row.url, title=row.title, source=row.domain, source_name=row.name,
-        published=row.published, authors=list(row.authors or []), language=row.language,
-        snippet=plain, snippet_html=safe,
+    values = {name: row._mapping[name] for name in HIT_FIELDS}
+    return SearchHit(**values, snippet=plain, snippet_html=safe)
+
+
+def _hits(session: Session, ids: list[int], snippets: dict[int, str]) -> list[SearchHit]:
+    """The hits for ``ids``, in that order."""
+    rows = session.execute(
+        select(*_HIT_COLUMNS)
+        .join(models.Source, models.Article.source_id == models.Source.id)
+        .where(models.Article.id.in_(ids))
     )
+    by_id = {row.id: row for row in rows}
+    return [_hit(by_id[i], snippets.get(i)) for i in ids if i in by_id]
 
 
 def _ordered(backend: SearchBackend, plan: Plan, order: Order) -> Select[Any]:
@@ -148,15 +154,16 @@ def search_matches(
     if ids is None:
         ids = list(session.scalars(_ordered(backend, plan, order).limit(limit).offset(offset)))
     total = backend.total(session, plan)
-    snippets = backend.snippets(session, plan, ids)
-    rows = session.execute(
-        select(*_HIT_COLUMNS)
-        .join(models.Source, models.Article.source_id == models.Source.id)
-        .where(models.Article.id.in_(ids))
-    )
-    by_id = {row.id: row for row in rows}
-    hits = [_hit(by_id[i], snippets.get(i)) for i in ids if i in by_id]
+    hits = _hits(session, ids, backend.snippets(session, plan, ids))
     return SearchResults(hits=hits, total=int(total), query=query, limit=limit, offset=offset)
+
+
+def latest_hits(session: Session, *, limit: int = 20) -> list[SearchHit]:
+    """The ``limit`` most recently published articles, undated ones last, each with the
+    start of its text as the snippet."""
+    backend, plan = plan_query(session, None, Filters())
+    ids = list(session.scalars(_ordered(backend, plan, "newest").limit(limit)))
+    return _hits(session, ids, {})
 
 
 def total_matches(session: Session, query: str | None, filters: Filters | None = None) -> int:
@@ -218,17 +225,15 @@ def count_matches(
 def iter_matches(
     session: Session, query: str | None, filters: Filters | None = None, *, batch: int = 1_000
 ) -> Iterator[Row[Any]]:
-    """Every matching article with all its columns and its source, in id order, streamed
-    ``batch`` rows at a time (memory stays flat however many match).
+    """Every matching article with the fields of :data:`RECORD_FIELDS`, in id order,
+    streamed ``batch`` rows at a time (memory stays flat however many match).
 
     Raises:
         QueryError: the query is malformed.
     """
     backend, plan = plan_query(session, query, filters or Filters())
-    columns = [*models.Article.__table__.c, models.Source.domain.label("source"),
-               models.Source.name.label("source_name")]
     stmt = (
-        backend.matches(plan, *columns)
+        backend.matches(plan, *article_columns(RECORD_FIELDS))
         .join(models.Source, models.Article.source_id == models.Source.id)
         .order_by(models.Article.id)
         .execution_options(yield_per=batch)
