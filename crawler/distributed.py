@@ -5,24 +5,22 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import time
 import uuid
 import warnings
 from collections.abc import Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from scrapy.crawler import Crawler, CrawlerRunner
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import Settings
 
-from crawler.frontier import Frontier
+from archive.core.sources import SourcesFile
+from archive.exceptions import SourcesError
+from crawler.frontier import Frontier, StartPage
 from crawler.frontier.queue import PREFIX_SETTING, WORKER_SETTING
 from crawler.frontier.spider import WorkerSpider
-from crawler.pipelines import CRAWL_ID_STAT, STAT_KEYS
-from crawler.reactor import call_in_reactor
-from crawler.runner import CrawlResult, ProgressCallback, crawler_settings
+from crawler.runner import CrawlResult, ProgressCallback, crawler_settings, run_spider
 
 logger = logging.getLogger(__name__)
 # scrapy-redis 0.9 still uses Scrapy APIs Scrapy has deprecated; nothing for us to act on
@@ -30,6 +28,8 @@ warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"sc
 
 #: seconds the whole frontier must stay empty before a worker stops (0: never stop)
 DEFAULT_IDLE_TIMEOUT = 30
+#: keys of a source that a frontier crawl cannot carry out
+UNSUPPORTED_SOURCE_KEYS = ("sitemaps", "feeds", "allow", "deny", "cleaning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +47,42 @@ class WorkerOptions:
     lease_ttl: float = 15.0
 
 
-def counts_of(crawler: Crawler) -> dict[str, int]:
-    """The archive counters of a running or finished crawler."""
-    stats = crawler.stats
-    if stats is None:
-        return dict.fromkeys(STAT_KEYS, 0)
-    return {name: int(stats.get_value(key, 0) or 0) for name, key in STAT_KEYS.items()}
+def url_start_pages(urls: list[str], *, depth: int, allow_domains: list[str]) -> list[StartPage]:
+    """Start pages for ``urls``: links followed within their hosts and ``allow_domains``,
+    up to ``depth`` links away."""
+    pages = []
+    for url in urls:
+        hosts = {urlsplit(url).hostname or ""} | set(allow_domains)
+        pages.append(StartPage(url, depth, tuple(sorted(h for h in hosts if h))))
+    return pages
+
+
+def source_start_pages(sources: SourcesFile) -> list[StartPage]:
+    """Start pages for the enabled sources of a sources file: each source's start URLs,
+    depth and allowed domains.
+
+    A frontier crawl is a crawl of links from start pages: it reads no sitemaps or feeds,
+    applies no URL patterns or cleaning rules and re-checks nothing incrementally.
+
+    Raises:
+        SourcesError: a source uses a key a frontier crawl cannot carry out (rather than
+            crawling it without).
+    """
+    pages: list[StartPage] = []
+    for source in sources.sources:
+        if not source.enabled:
+            continue
+        used = [key for key in UNSUPPORTED_SOURCE_KEYS if getattr(source, key)]
+        if used:
+            raise SourcesError(
+                f'{sources.path.name}: source "{source.name}" uses {", ".join(used)}, '
+                "which crawling through a shared frontier does not support; crawl it with "
+                "`viral-archive crawl --config` (or `schedule`) instead."
+            )
+        hosts = set(source.allowed_domains) or {urlsplit(u).hostname or ""
+                                                for u in source.start_urls}
+        pages.extend(StartPage(u, source.depth, tuple(sorted(hosts))) for u in source.start_urls)
+    return pages
 
 
 def new_worker_id() -> str:
@@ -116,28 +146,6 @@ def run_worker(
     worker_id = new_worker_id()
     crawl_settings = worker_settings(frontier, worker_id=worker_id, db_url=db_url,
                                      options=options or WorkerOptions(), overrides=settings)
-    holder: dict[str, Any] = {}
-
-    def start() -> Any:
-        runner = CrawlerRunner(crawl_settings)
-        crawler = runner.create_crawler(WorkerSpider)
-        holder["runner"], holder["crawler"] = runner, crawler
-        return runner.crawl(crawler)
-
     logger.info("Worker %s on frontier %s (%s)", worker_id, frontier.name, frontier.url)
-    done: Future[Any] = call_in_reactor(start)
-    try:
-        while not done.done():
-            time.sleep(progress_interval)
-            if on_progress is not None and "crawler" in holder:
-                on_progress(counts_of(holder["crawler"]))
-        done.result()
-    except KeyboardInterrupt:
-        logger.warning("Interrupted: finishing the pages in flight, then stopping")
-        call_in_reactor(holder["runner"].stop).result()
-        done.result()
-    crawler = holder["crawler"]
-    stats = crawler.stats
-    reason = str(stats.get_value("finish_reason", "")) if stats is not None else ""
-    crawl_id = stats.get_value(CRAWL_ID_STAT) if stats is not None else None
-    return CrawlResult(crawl_id=crawl_id, counts=counts_of(crawler), reason=reason)
+    return run_spider(WorkerSpider, {}, crawl_settings, on_progress=on_progress,
+                      progress_interval=progress_interval)

@@ -48,50 +48,57 @@ class CrawlResult:
     reason: str
 
 
-def _counts(crawler: Crawler) -> dict[str, int]:
+def counts_of(crawler: Crawler) -> dict[str, int]:
+    """The archive counters of a running or finished crawler."""
     stats = crawler.stats
     if stats is None:
         return dict.fromkeys(STAT_KEYS, 0)
     return {name: int(stats.get_value(key, 0) or 0) for name, key in STAT_KEYS.items()}
 
 
-def _run_spider(
+def run_spider(
     spider_class: type[Spider],
     spider_kwargs: dict[str, Any],
-    overrides: dict[str, Any],
+    settings: Settings,
     *,
     on_progress: ProgressCallback | None,
     progress_interval: float,
     on_tick: Callable[[], None] | None = None,
 ) -> CrawlResult:
-    """Run one spider in the reactor thread and wait for it, reporting progress."""
-    runner_holder: dict[str, Any] = {}
+    """Run one spider in the reactor thread and wait for it, reporting progress: the one
+    run loop of local crawls, source crawls and frontier workers.
+
+    ``on_progress`` gets the running counts and ``on_tick`` is called every
+    ``progress_interval`` seconds, from this thread. Ctrl-C stops the crawl cleanly: pages
+    in flight are finished and the crawl record is closed.
+    """
+    holder: dict[str, Any] = {}
 
     def start() -> Any:
-        runner = CrawlerRunner(crawler_settings(overrides))
+        runner = CrawlerRunner(settings)
         crawler = runner.create_crawler(spider_class)
-        runner_holder["runner"], runner_holder["crawler"] = runner, crawler
+        holder["runner"], holder["crawler"] = runner, crawler
         return runner.crawl(crawler, **spider_kwargs)
 
     done: Future[Any] = call_in_reactor(start)
     try:
         while not done.done():
             time.sleep(progress_interval)
-            crawler = runner_holder.get("crawler")
+            crawler = holder.get("crawler")
             if on_progress is not None and crawler is not None:
-                on_progress(_counts(crawler))
+                on_progress(counts_of(crawler))
             if on_tick is not None:
                 on_tick()
         done.result()
     except KeyboardInterrupt:
         logger.warning("Interrupted: finishing the pages in flight, then stopping")
-        call_in_reactor(runner_holder["runner"].stop).result()
+        call_in_reactor(holder["runner"].stop).result()
         done.result()
-    crawler = runner_holder["crawler"]
+    crawler = holder["crawler"]
     stats = crawler.stats
     reason = str(stats.get_value("finish_reason", "")) if stats is not None else ""
     crawl_id = stats.get_value(CRAWL_ID_STAT) if stats is not None else None
-    return CrawlResult(crawl_id=crawl_id, counts=_counts(crawler), reason=reason)
+    return CrawlResult(crawl_id=crawl_id, counts=counts_of(crawler), reason=reason)
 
 
 def run_crawl(
@@ -115,8 +122,8 @@ def run_crawl(
         overrides["ARCHIVE_DB"] = db_url
     spider_kwargs = {"urls": list(start_urls), "allow_domains": allow_domains or [],
                      "depth": depth}
-    return _run_spider(ArticleSpider, spider_kwargs, overrides, on_progress=on_progress,
-                       progress_interval=progress_interval)
+    return run_spider(ArticleSpider, spider_kwargs, crawler_settings(overrides),
+                      on_progress=on_progress, progress_interval=progress_interval)
 
 
 def run_source_crawl(
@@ -160,8 +167,8 @@ def run_source_crawl(
 
             logger.info("Crawling source %s: %d re-checks due, %d known URLs skipped",
                         source.name, len(plan.rechecks), len(plan.skip))
-            return _run_spider(SourceSpider, {"source": source, "plan": plan}, overrides,
-                               on_progress=on_progress, progress_interval=progress_interval,
-                               on_tick=heartbeat)
+            return run_spider(SourceSpider, {"source": source, "plan": plan},
+                              crawler_settings(overrides), on_progress=on_progress,
+                              progress_interval=progress_interval, on_tick=heartbeat)
     finally:
         engine.dispose()

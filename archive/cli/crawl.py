@@ -7,24 +7,13 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
+from archive.cli.distributed import crawl_via_frontier
 from archive.cli.options import db_option
-from archive.cli.progress import LABELS, CrawlProgress
+from archive.cli.progress import CrawlProgress, print_summary
 from archive.cli.sources import crawl_from_config
-from crawler.runner import CrawlResult, run_crawl
+from crawler.runner import run_crawl
 from db import open_engine, resolve_db_url
-
-
-def print_summary(console: Console, result: CrawlResult, db_url: str, seconds: float) -> None:
-    """The end-of-crawl table: pages fetched, new/updated/unchanged, non-articles, errors."""
-    table = Table(title=f"Crawl {result.crawl_id} ({result.reason}, {seconds:.1f}s)")
-    table.add_column("")
-    table.add_column("count", justify="right")
-    for key, label in LABELS.items():
-        table.add_row(label, str(result.counts.get(key, 0)))
-    console.print(table)
-    console.print(f"Archive: {db_url}")
 
 
 @click.command()
@@ -71,8 +60,6 @@ def crawl(urls: tuple[str, ...], db_url: str | None, config_path: Path | None,
         if not url.startswith(("http://", "https://")):
             raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URLS")
     if frontier_url:
-        from archive.cli.distributed import crawl_via_frontier
-
         crawl_via_frontier(urls, frontier_url, frontier_name, db_url, depth, allow_domains)
         return
     resolved = resolve_db_url(db_url)

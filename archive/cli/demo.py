@@ -10,9 +10,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from archive.cli.crawl import print_summary
 from archive.cli.options import stdout_console
-from archive.cli.progress import CrawlProgress
+from archive.cli.progress import CrawlProgress, print_summary
 from archive.cli.render import articles_table, write_hits
 from archive.operations.demo.run import DEMO_QUERY, crawl_demo, serve_demo_sites
 from archive.research.api import Archive

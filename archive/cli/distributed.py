@@ -9,13 +9,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
 
 from archive.cli.options import db_option
-from archive.cli.progress import CrawlProgress
+from archive.cli.progress import CrawlProgress, print_summary
+from archive.core.optional import require
+from archive.core.sources import load_sources
 from archive.exceptions import ArchiveError
 from db import open_engine, resolve_db_url
 
@@ -37,18 +38,21 @@ def frontier_options(function: Any) -> Any:
     )(function)
 
 
+def _require_distributed() -> None:
+    """The frontier needs the optional scrapy-redis: ``crawler.frontier`` and
+    ``crawler.distributed`` are imported in the functions that use them, after this."""
+    require("scrapy_redis", feature="Distributed crawling", extra="distributed")
+
+
 def open_frontier(url: str, name: str) -> Frontier:
     """The frontier, connected; a Redis that does not answer is one sentence.
 
     Raises:
         ArchiveError: the URL is not Redis, or Redis is unreachable.
     """
-    try:
-        from crawler.frontier import Frontier, FrontierError
-    except ImportError as exc:  # scrapy-redis / redis missing
-        raise ArchiveError(
-            "Distributed crawling needs scrapy-redis: pip install 'viral-archive[distributed]'."
-        ) from exc
+    _require_distributed()
+    from crawler.frontier import Frontier, FrontierError
+
     try:
         frontier = Frontier(url, name)
         frontier.client  # noqa: B018 - connect now, before any work
@@ -59,27 +63,16 @@ def open_frontier(url: str, name: str) -> Frontier:
 
 def start_pages(urls: tuple[str, ...], *, depth: int, allow_domains: tuple[str, ...],
                 config: Path | None) -> list[StartPage]:
-    """Start pages from URLs (links followed within their hosts and ``allow_domains``) and
-    from a sources file's ``start_urls`` (with each source's depth and domains)."""
-    from crawler.frontier import StartPage
+    """Start pages from URLs and from the enabled sources of a sources file."""
+    _require_distributed()
+    from crawler.distributed import source_start_pages, url_start_pages
 
-    pages = []
     for url in urls:
         if not url.startswith(("http://", "https://")):
             raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URLS")
-        hosts = {urlsplit(url).hostname or ""} | set(allow_domains)
-        pages.append(StartPage(url, depth, tuple(sorted(h for h in hosts if h))))
+    pages = url_start_pages(list(urls), depth=depth, allow_domains=list(allow_domains))
     if config is not None:
-        from archive.core.sources import load_sources
-
-        for source in load_sources(config).sources:
-            if not source.enabled:
-                continue
-            hosts = set(source.allowed_domains) or {
-                urlsplit(u).hostname or "" for u in source.start_urls
-            }
-            pages.extend(StartPage(u, source.depth, tuple(sorted(hosts)))
-                         for u in source.start_urls)
+        pages.extend(source_start_pages(load_sources(config)))
     return pages
 
 
@@ -120,7 +113,7 @@ def run_frontier_worker(frontier: Frontier, db_url: str | None, *, idle_timeout:
                         concurrency: int, per_domain: int, delay: float,
                         autothrottle: bool = True, lease_ttl: float = 15.0) -> None:
     """Run one worker with a live progress display, then print its summary."""
-    from archive.cli.crawl import print_summary
+    _require_distributed()
     from crawler.distributed import WorkerOptions, run_worker
 
     resolved = resolve_db_url(db_url)

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from crawler.runner import CrawlResult
+
 LABELS = {
     "pages_fetched": "pages fetched",
     "articles_new": "new",
@@ -77,3 +79,14 @@ class CrawlProgress:
     ) -> None:
         if self.live is not None:
             self.live.__exit__(exc_type, exc, tb)
+
+
+def print_summary(console: Console, result: CrawlResult, db_url: str, seconds: float) -> None:
+    """The end-of-crawl table: pages fetched, new/updated/unchanged, non-articles, errors."""
+    table = Table(title=f"Crawl {result.crawl_id} ({result.reason}, {seconds:.1f}s)")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for key, label in LABELS.items():
+        table.add_row(label, str(result.counts.get(key, 0)))
+    console.print(table)
+    console.print(f"Archive: {db_url}")

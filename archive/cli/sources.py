@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from archive.cli.options import db_option, stdout_console
-from archive.cli.progress import CrawlProgress
+from archive.cli.progress import CrawlProgress, print_summary
 from archive.core.sources import SourceConfig, SourcesFile, load_sources
 from archive.operations.health import SourceHealth, crawled_source_names, source_health
 from archive.operations.schedule import next_due, run_schedule
@@ -35,8 +35,6 @@ def crawl_one_source(
 ) -> CrawlResult:
     """Crawl ``source`` with progress (live on a terminal, log lines otherwise) and print
     its summary. Raises what :func:`crawler.runner.run_source_crawl` raises."""
-    from archive.cli.crawl import print_summary
-
     started = time.monotonic()
     with CrawlProgress(label=source.name) as progress:
         result = run_source_crawl(source, db_url=db_url, contact=sources.contact,
