@@ -17,6 +17,7 @@ from scrapy.settings import Settings
 
 from archive.core.sources import SourcesFile
 from archive.exceptions import SourcesError
+from crawler import settings as defaults
 from crawler.frontier import Frontier, StartPage
 from crawler.frontier.queue import PREFIX_SETTING, WORKER_SETTING
 from crawler.frontier.spider import WorkerSpider
@@ -26,8 +27,6 @@ logger = logging.getLogger(__name__)
 # scrapy-redis 0.9 still uses Scrapy APIs Scrapy has deprecated; nothing for us to act on
 warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"scrapy_redis\.")
 
-#: seconds the whole frontier must stay empty before a worker stops (0: never stop)
-DEFAULT_IDLE_TIMEOUT = 30
 #: keys of a source that a frontier crawl cannot carry out
 UNSUPPORTED_SOURCE_KEYS = ("sitemaps", "feeds", "allow", "deny", "cleaning")
 
@@ -37,14 +36,14 @@ class WorkerOptions:
     """How one worker runs (every field maps to a setting; see ``docs/scaling.md``)."""
 
     #: stop after the frontier has been empty this many seconds (0: run until stopped)
-    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    idle_timeout: float = defaults.ARCHIVE_IDLE_TIMEOUT
     #: requests in flight in this worker (``CONCURRENT_REQUESTS``)
-    concurrency: int = 16
+    concurrency: int = defaults.CONCURRENT_REQUESTS
     #: requests in flight per site in this worker (``CONCURRENT_REQUESTS_PER_DOMAIN``)
-    per_domain: int = 4
+    per_domain: int = defaults.CONCURRENT_REQUESTS_PER_DOMAIN
     #: seconds between heartbeats; a worker silent for ``lease_ttl`` is taken for dead
-    heartbeat: float = 1.0
-    lease_ttl: float = 15.0
+    heartbeat: float = defaults.ARCHIVE_HEARTBEAT
+    lease_ttl: float = defaults.ARCHIVE_LEASE_TTL
 
 
 def url_start_pages(urls: list[str], *, depth: int, allow_domains: list[str]) -> list[StartPage]:

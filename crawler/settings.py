@@ -1,9 +1,13 @@
-"""Scrapy settings of the viral-archive crawler.
+"""Scrapy settings of the viral-archive crawler: every default in one place.
 
-Our own settings share the ``ARCHIVE_`` prefix. ``scrapy crawl article -a urls=...``
-inside the checkout reads this module through ``scrapy.cfg``; the ``viral-archive``
-command loads it explicitly and overrides what its options say.
+Our own settings share the ``ARCHIVE_`` prefix; components read them from the crawler's
+settings without a fallback of their own, and the command's options take their defaults
+from here. ``scrapy crawl article -a urls=...`` inside the checkout reads this module
+through ``scrapy.cfg``; the ``viral-archive`` command loads it explicitly and overrides
+what its options say.
 """
+
+from importlib.metadata import version
 
 BOT_NAME = "viral-archive"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -13,7 +17,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # the viral-archive command, so one process can run several crawls one after another.
 TWISTED_REACTOR = None
 
-USER_AGENT = "viral-archive/0.1 (research archive crawler; +https://pypi.org/project/viral-archive/)"
+USER_AGENT = (f"viral-archive/{version('viral-archive')} "
+              "(research archive crawler; +https://pypi.org/project/viral-archive/)")
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -50,5 +55,18 @@ ARCHIVE_CONTACT = None
 #: Seconds before the first retry of a failed request; doubled for each further one.
 ARCHIVE_RETRY_BACKOFF = 2.0
 #: The longest wait a Retry-After header may ask for; longer, and the page is not retried.
-ARCHIVE_MAX_RETRY_AFTER = 300
+ARCHIVE_MAX_RETRY_AFTER = 300.0
+
+# Crawling through a shared frontier (``viral-archive worker``; see docs/scaling.md).
+#: Which frontier of the Redis server (its keys are viral-archive:NAME:*).
+ARCHIVE_FRONTIER_NAME = "default"
+#: Seconds the whole frontier must stay empty before a worker stops (0: never).
+ARCHIVE_IDLE_TIMEOUT = 30.0
+#: Seconds between a worker's heartbeats.
+ARCHIVE_HEARTBEAT = 1.0
+#: A worker silent this many seconds is taken for dead; its leased pages are re-queued.
+ARCHIVE_LEASE_TTL = 15.0
+#: This worker's id and its frontier's key prefix: set for each worker when it starts.
+ARCHIVE_WORKER_ID = None
+ARCHIVE_FRONTIER_PREFIX = None
 REMOTE_CONTROL_ENABLED = False

@@ -12,6 +12,7 @@ from archive.cli.distributed import crawl_via_frontier
 from archive.cli.options import db_option
 from archive.cli.progress import CrawlProgress, print_summary
 from archive.cli.sources import crawl_from_config
+from crawler import settings as defaults
 from crawler.runner import run_crawl
 from db import open_engine, resolve_db_url
 
@@ -23,14 +24,16 @@ from db import open_engine, resolve_db_url
               metavar="FILE", help="Crawl the sources of this sources file instead of URLS.")
 @click.option("--source", "source_names", multiple=True, metavar="NAME",
               help="With --config: only this source (repeatable) [default: all enabled].")
-@click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 50),
+@click.option("--depth",
+              default=defaults.ARCHIVE_DEPTH, show_default=True, type=click.IntRange(0, 50),
               help="How many links deep to follow from the start URLs (0: start pages only).")
 @click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
               help="Also follow links into this domain (repeatable).")
 @click.option("--frontier", "frontier_url", metavar="URL",
               help="Crawl through a shared Redis frontier (redis://HOST:6379/0) that "
                    "`viral-archive worker` processes elsewhere also work on.")
-@click.option("--frontier-name", default="default", show_default=True, metavar="NAME",
+@click.option("--frontier-name",
+              default=defaults.ARCHIVE_FRONTIER_NAME, show_default=True, metavar="NAME",
               help="Which frontier in that Redis.")
 def crawl(urls: tuple[str, ...], db_url: str | None, config_path: Path | None,
           source_names: tuple[str, ...], depth: int,

@@ -18,18 +18,23 @@ from archive.cli.progress import CrawlProgress, print_summary
 from archive.core.optional import require
 from archive.core.sources import load_sources
 from archive.exceptions import ArchiveError
+from crawler import settings as defaults
 from db import open_engine, resolve_db_url
 
 if TYPE_CHECKING:
     from crawler.frontier import Frontier, StartPage
 
 FRONTIER_ENV = "VIRAL_ARCHIVE_FRONTIER"
+#: ``crawl --frontier`` stops this many seconds after the frontier ran dry: it crawls what
+#: it enqueued (with any workers elsewhere), it does not wait for more
+CRAWL_IDLE_TIMEOUT = 5.0
 
 
 def frontier_options(function: Any) -> Any:
     """``--frontier URL`` (required) and ``--frontier-name NAME``."""
     function = click.option(
-        "--frontier-name", default="default", show_default=True, metavar="NAME",
+        "--frontier-name",
+        default=defaults.ARCHIVE_FRONTIER_NAME, show_default=True, metavar="NAME",
         help="Which frontier in that Redis (keys viral-archive:NAME:*); one per crawl job.",
     )(function)
     return click.option(
@@ -81,7 +86,8 @@ def start_pages(urls: tuple[str, ...], *, depth: int, allow_domains: tuple[str, 
 @frontier_options
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Also enqueue the start_urls of every enabled source of this sources file.")
-@click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 50),
+@click.option("--depth",
+              default=defaults.ARCHIVE_DEPTH, show_default=True, type=click.IntRange(0, 50),
               help="How many links deep to follow from these URLs.")
 @click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
               help="Also follow links into this domain (repeatable).")
@@ -111,7 +117,8 @@ def enqueue(urls: tuple[str, ...], frontier_url: str, frontier_name: str, config
 
 def run_frontier_worker(frontier: Frontier, db_url: str | None, *, idle_timeout: float,
                         concurrency: int, per_domain: int, delay: float,
-                        autothrottle: bool = True, lease_ttl: float = 15.0) -> None:
+                        autothrottle: bool = True,
+                        lease_ttl: float = defaults.ARCHIVE_LEASE_TTL) -> None:
     """Run one worker with a live progress display, then print its summary."""
     _require_distributed()
     from crawler.distributed import WorkerOptions, run_worker
@@ -133,17 +140,21 @@ def run_frontier_worker(frontier: Frontier, db_url: str | None, *, idle_timeout:
 def worker_options(function: Any) -> Any:
     """The options every worker takes (``worker`` and ``crawl --frontier``)."""
     for option in reversed([
-        click.option("--idle-timeout", default=30.0, show_default=True, metavar="SECONDS",
+        click.option("--idle-timeout",
+                     default=defaults.ARCHIVE_IDLE_TIMEOUT, show_default=True, metavar="SECONDS",
                      type=click.FloatRange(0),
                      help="Stop once the whole frontier has been empty this long (0: never)."),
-        click.option("--concurrency", default=16, show_default=True, type=click.IntRange(1),
+        click.option("--concurrency", default=defaults.CONCURRENT_REQUESTS,
+                     show_default=True, type=click.IntRange(1),
                      help="Requests in flight in this worker."),
-        click.option("--per-domain", default=4, show_default=True, type=click.IntRange(1),
+        click.option("--per-domain", default=defaults.CONCURRENT_REQUESTS_PER_DOMAIN,
+                     show_default=True, type=click.IntRange(1),
                      help="Requests in flight per site in this worker (N workers: N times "
                           "this per site)."),
         click.option("--delay", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
                      help="Seconds between requests to one site, in this worker."),
-        click.option("--lease-ttl", default=15.0, show_default=True, metavar="SECONDS",
+        click.option("--lease-ttl",
+                     default=defaults.ARCHIVE_LEASE_TTL, show_default=True, metavar="SECONDS",
                      type=click.FloatRange(3),
                      help="A worker silent this long is taken for dead and its pages are "
                           "re-queued (it beats every second)."),
@@ -181,5 +192,6 @@ def crawl_via_frontier(urls: tuple[str, ...], frontier_url: str, frontier_name: 
     """``crawl --frontier``: enqueue ``urls``, then work on the frontier until it is empty."""
     frontier = open_frontier(frontier_url, frontier_name)
     frontier.enqueue(start_pages(urls, depth=depth, allow_domains=allow_domains, config=None))
-    run_frontier_worker(frontier, db_url, idle_timeout=5.0, concurrency=16, per_domain=4,
-                        delay=0.0)
+    run_frontier_worker(frontier, db_url, idle_timeout=CRAWL_IDLE_TIMEOUT,
+                        concurrency=defaults.CONCURRENT_REQUESTS,
+                        per_domain=defaults.CONCURRENT_REQUESTS_PER_DOMAIN, delay=0.0)

@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 
 import redis
 
+from crawler import settings
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_FRONTIER_NAME = "default"
+DEFAULT_FRONTIER_NAME: str = settings.ARCHIVE_FRONTIER_NAME
 KEY_ROOT = "viral-archive"
 #: queued requests carry their task id in front of the serialized request
 TASK_SEPARATOR = b"\n"

@@ -26,9 +26,6 @@ from crawler.frontier.queue import PREFIX_SETTING, WORKER_SETTING, task_of
 
 logger = logging.getLogger(__name__)
 
-FRONTIER_SETTINGS = ("REDIS_URL", "ARCHIVE_FRONTIER_NAME")
-
-
 class FrontierLeases:
     """Scrapy extension keeping this worker's leases honest (see the module docstring)."""
 
@@ -51,8 +48,8 @@ class FrontierLeases:
         if not settings.get("REDIS_URL") or not worker or not settings.get(PREFIX_SETTING):
             raise NotConfigured("not a frontier worker")
         frontier = Frontier(settings["REDIS_URL"], settings["ARCHIVE_FRONTIER_NAME"])
-        extension = cls(frontier, str(worker), beat=settings.getfloat("ARCHIVE_HEARTBEAT", 1.0),
-                        ttl=settings.getfloat("ARCHIVE_LEASE_TTL", 15.0))
+        extension = cls(frontier, str(worker), beat=settings.getfloat("ARCHIVE_HEARTBEAT"),
+                        ttl=settings.getfloat("ARCHIVE_LEASE_TTL"))
         extension.crawler = crawler
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

@@ -69,8 +69,8 @@ class RetryDelayMiddleware:
         return cls(
             retry_codes={int(c) for c in settings.getlist("RETRY_HTTP_CODES")},
             max_retry_times=settings.getint("RETRY_TIMES"),
-            backoff=settings.getfloat("ARCHIVE_RETRY_BACKOFF", 1.0),
-            max_delay=settings.getfloat("ARCHIVE_MAX_RETRY_AFTER", 300.0),
+            backoff=settings.getfloat("ARCHIVE_RETRY_BACKOFF"),
+            max_delay=settings.getfloat("ARCHIVE_MAX_RETRY_AFTER"),
             retry_exceptions=exceptions,
         )
 

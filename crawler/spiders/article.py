@@ -55,7 +55,7 @@ class ArticleSpider(Spider):
     def _depth_limit(self) -> int:
         if self.max_depth is not None:
             return self.max_depth
-        return self.settings.getint("ARCHIVE_DEPTH", 2)
+        return self.settings.getint("ARCHIVE_DEPTH")
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         item = page_item(response)
