@@ -138,6 +138,26 @@ def test_reextract_keeps_the_sources_cleaning_rules(web: Web, tmp_path: Path, db
     assert back == [], "boilerplate the cleaning rules removed is back after reextract"
 
 
+def test_a_recheck_keeps_the_publication_date_from_the_sitemap(web: Web, tmp_path: Path,
+                                                               db: str) -> None:
+    """A re-check is no listing: an edited page that gives no date of its own keeps the
+    date its news sitemap gave it when it was first listed."""
+    crawl_sources(tmp_path, db, "daily-ledger")
+    with closing(sqlite3.connect(sqlite_path(db))) as con, con:
+        con.execute("UPDATE url_states SET next_check = last_fetched WHERE url = ?",
+                    (LEDGER_STORY,))
+    page = SITE / "www.dailyledger.example" / "news" / "council-budget.html"
+    edited = page.read_text(encoding="utf-8").replace("almost four hours", "five hours")
+    web.add(LEDGER_STORY, edited)
+
+    crawl_sources(tmp_path, db, "daily-ledger")
+
+    after = show(db, LEDGER_STORY)
+    assert "five hours" in after["text"]  # the edit was archived...
+    assert (after["published"] or "").startswith(SITEMAP_DATE)  # ...with the listed date
+    assert after["date_source"] == "sitemap"
+
+
 # --- 2. a spurious edit after an extractor upgrade --------------------------------------
 
 
@@ -326,3 +346,18 @@ def test_a_source_that_matches_nothing_is_an_error(tmp_path: Path, db: str) -> N
                 for command, r in results.items()}
     assert answered == dict.fromkeys(results, (True, True, False)), (
         "an unknown --source should fail with a sentence naming it")
+
+
+def test_a_host_selects_its_subdomains_on_any_port(tmp_path: Path, db: str) -> None:
+    """``--source bbc.example`` selects ``news.bbc.example:8080`` too."""
+    lines = [{"url": "http://news.bbc.example:8080/a", "title": "Council", "text": "A council."},
+             {"url": "http://bbc.example/b", "title": "Council", "text": "Another council."},
+             {"url": "http://notbbc.example/c", "title": "Council", "text": "A third council."}]
+    (tmp_path / "lines.jsonl").write_text("\n".join(json.dumps(line) for line in lines))
+    ok("import", str(tmp_path / "lines.jsonl"), "--db", db)
+
+    found = json.loads(ok("search", WORD, "--source", "bbc.example", "--db", db,
+                          "--format", "json").stdout)
+
+    assert sorted(hit["url"] for hit in found) == [
+        "http://bbc.example/b", "http://news.bbc.example:8080/a"]

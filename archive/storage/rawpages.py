@@ -9,6 +9,7 @@ re-read is the same reading as the crawl's.
 from __future__ import annotations
 
 import zlib
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,6 +62,18 @@ def read_raw_page(raw: models.RawPage) -> Article:
         ExtractionError: the stored body is corrupt or is not an HTML page.
     """
     return read_page(fetched_page(raw))
+
+
+def latest_listed_date(session: Session, article_id: int) -> datetime | None:
+    """The publication date a sitemap or feed gave the article's latest stored page."""
+    hints = session.scalars(
+        select(models.RawPage.reading)
+        .where(models.RawPage.article_id == article_id)
+        .order_by(models.RawPage.fetched_at.desc(), models.RawPage.id.desc())
+        .limit(1)
+    ).first()
+    listed: datetime | None = FetchedPage.hints_from_json(hints)["listed_published"]
+    return listed
 
 
 def latest_raw_page(session: Session, article_id: int) -> models.RawPage | None:

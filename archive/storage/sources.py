@@ -47,6 +47,7 @@ def _matching_sources(name: str, *, prefix: bool) -> ColumnElement[bool]:
         models.Source.domain == host,
         models.Source.domain.startswith(host + ":", autoescape=True),
         models.Source.domain.endswith("." + host, autoescape=True),
+        models.Source.domain.contains(f".{host}:", autoescape=True),  # a subdomain, a port
         site_name == name.lower(),
     )
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -33,8 +33,13 @@ from archive.core.article import STORED_FIELDS, Article
 from archive.core.urls import article_url, site_of
 from archive.exceptions import ExtractionError
 from archive.extraction import EXTRACTOR_VERSION
-from archive.extraction.reading import FetchedPage
-from archive.storage.rawpages import latest_raw_page, raw_page_row, read_raw_page
+from archive.extraction.reading import LISTED_DATE_SOURCE, FetchedPage
+from archive.storage.rawpages import (
+    latest_listed_date,
+    latest_raw_page,
+    raw_page_row,
+    read_raw_page,
+)
 from archive.storage.sources import source_id
 from db import models
 
@@ -176,6 +181,7 @@ class ArticleWriter:
                     continue
                 # another process archived this URL since we looked: carry on from its row
                 row = self._known([item.url])[item.url]
+            self._keep_listed_date(row.article_id, item)
             if row.content_hash == item.content_hash:
                 seen.append({"b_id": row.article_id, "b_seen": item.seen_at})
                 written.append(Written(Outcome.UNCHANGED, row.article_id))
@@ -223,6 +229,19 @@ class ArticleWriter:
             .on_conflict_do_nothing(index_elements=["url"]).returning(models.Article.id)
         )
         return self.session.scalar(stmt)
+
+    def _keep_listed_date(self, article_id: int, item: Incoming) -> None:
+        """A page fetched again outside its listing (a re-check) keeps the publication date
+        its sitemap or feed gave it when it was first listed: the date is a fact about the
+        URL, and a page that gives none of its own would otherwise lose it."""
+        if item.page is None or item.page.listed_published is not None:
+            return
+        listed = latest_listed_date(self.session, article_id)
+        if listed is None:
+            return
+        item.page = replace(item.page, listed_published=listed)
+        if item.values["published"] is None:
+            item.values["published"], item.values["date_source"] = listed, LISTED_DATE_SOURCE
 
     def _move_last_seen(self, seen: list[dict[str, Any]]) -> None:
         stmt = (
