@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-#: what the extras (postgres, distributed, parquet, pandas, plot) and the test tools bring
-OPTIONAL = ["scrapy_redis", "redis", "psycopg", "pyarrow", "pandas", "matplotlib",
-            "playwright", "schemathesis", "httpx"]
+#: what the extras (web, plot, distributed, postgres, parquet, pandas) and the test tools bring
+OPTIONAL = ["fastapi", "uvicorn", "pydantic", "starlette", "scrapy_redis", "redis", "psycopg",
+            "pyarrow", "pandas", "matplotlib", "playwright", "schemathesis", "httpx"]
 
 _BLOCKER = """
 import sys
@@ -27,12 +27,33 @@ main()
 """
 
 
+def run_blocked(*args: str) -> subprocess.CompletedProcess[str]:
+    """``viral-archive ARGS`` with every optional dependency unimportable."""
+    return subprocess.run([sys.executable, "-c", _BLOCKER, ",".join(OPTIONAL), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
 def test_demo_runs_without_optional_dependencies(tmp_path: Path) -> None:
     db_file = tmp_path / "demo.db"
-    result = subprocess.run(
-        [sys.executable, "-c", _BLOCKER, ",".join(OPTIONAL), "demo", "--db", str(db_file)],
-        capture_output=True, text=True, timeout=120,
-    )
+    result = run_blocked("demo", "--db", str(db_file))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "articles archived" in result.stdout
     assert db_file.exists()
+    # a feature of an extra that is not installed: one sentence naming the extra
+    for args, extra in [(("serve",), "web"), (("worker", "--frontier", "redis://x"),
+                                              "distributed"),
+                        (("export", "--format", "parquet", "--output", "x.parquet"), "parquet")]:
+        result = run_blocked(*args, "--db", f"sqlite:///{db_file}")
+        assert result.returncode == 1, (args, result.stderr[-2000:])
+        assert f"pip install 'viral-archive[{extra}]'" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_cleaning_a_page_loads_no_database_or_crawler_code() -> None:
+    """``archive.extraction`` (and ``from archive import extract_article``) stand alone."""
+    probe = ("import sys, archive.extraction; from archive import extract_article, read_page; "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'sqlalchemy', 'alembic', 'scrapy', 'twisted', 'db', 'crawler'}))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

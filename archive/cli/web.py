@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from archive.cli.options import db_option
+from archive.core.optional import require
 from db import resolve_db_url
 
 
@@ -20,9 +21,9 @@ def serve(db_url: str | None, host: str, port: int) -> None:
 
     then open http://127.0.0.1:8000/ in a browser. The server never writes to the archive.
     """
-    import uvicorn
-
-    from archive.web import create_app
+    uvicorn = require("uvicorn", feature="The web interface", extra="web")
+    require("fastapi", feature="The web interface", extra="web")
+    from archive.web import create_app  # needs the web extra: imported once it is there
 
     app = create_app(db_url)  # a missing or broken archive fails here, before listening
     shown_host = f"[{host}]" if ":" in host else host
