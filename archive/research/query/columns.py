@@ -6,13 +6,13 @@ Each value arrives as a bound parameter: nothing the user typed becomes SQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, and_, not_, or_
 
 from archive.research.query.filters import Filters
-from archive.research.query.nodes import Leaf, Prefix, Term
+from archive.research.query.nodes import And, Field, Leaf, Node, Not, Or, Prefix, Term
 from archive.storage import sources
 from db import models
 
@@ -30,6 +30,33 @@ def language_condition(value: Leaf) -> ColumnElement[bool]:
     if isinstance(value, Prefix):
         return column.startswith(code, autoescape=True)
     return or_(column == code, column.startswith(code + "-", autoescape=True))
+
+
+def node_condition(
+    node: Node,
+    text_condition: Callable[[Node], ColumnElement[bool] | None],
+    author_condition: Callable[[Leaf], ColumnElement[bool]],
+) -> ColumnElement[bool]:
+    """``node`` as a SQL condition on ``articles``, for any backend: its full-text index
+    answers what it can (``text_condition``, ``None`` for what it cannot), the fields are
+    column conditions, and AND, OR and NOT combine the parts."""
+    condition = text_condition(node)
+    if condition is not None:
+        return condition
+    if isinstance(node, Field):
+        if node.name == "source":
+            return source_condition(node.value)
+        if node.name == "lang":
+            return language_condition(node.value)
+        return author_condition(node.value)
+    parts = node.parts if isinstance(node, And | Or) else ()
+    if isinstance(node, And):
+        return and_(*(node_condition(p, text_condition, author_condition) for p in parts))
+    if isinstance(node, Or):
+        return or_(*(node_condition(p, text_condition, author_condition) for p in parts))
+    if isinstance(node, Not):
+        return not_(node_condition(node.part, text_condition, author_condition))
+    raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
 
 
 def filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:

@@ -25,12 +25,10 @@ from sqlalchemy import (
     Float,
     Select,
     String,
-    and_,
     exists,
     func,
     literal_column,
     not_,
-    or_,
     select,
     true,
 )
@@ -38,7 +36,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import Session
 
 from archive.research.query.backend import MATCH_END, MATCH_START, Period, Plan
-from archive.research.query.columns import filter_conditions, language_condition, source_condition
+from archive.research.query.columns import filter_conditions, node_condition
 from archive.research.query.filters import Filters
 from archive.research.query.nodes import And, Field, Leaf, Node, Not, Or, Phrase, Prefix, Term
 from db import models
@@ -120,22 +118,11 @@ class PostgresBackend:
 
     def condition(self, node: Node) -> ColumnElement[bool]:
         """``node`` as a SQL condition on ``articles`` (any node)."""
+        return node_condition(node, self._text_condition, author_condition)
+
+    def _text_condition(self, node: Node) -> ColumnElement[bool] | None:
         query = self.tsquery(node)
-        if query is not None:
-            return _matches(_VECTOR, query)
-        if isinstance(node, Field):
-            if node.name == "source":
-                return source_condition(node.value)
-            if node.name == "lang":
-                return language_condition(node.value)
-            return author_condition(node.value)
-        if isinstance(node, And):
-            return and_(*(self.condition(p) for p in node.parts))
-        if isinstance(node, Or):
-            return or_(*(self.condition(p) for p in node.parts))
-        if isinstance(node, Not):
-            return not_(self.condition(node.part))
-        raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
+        return None if query is None else _matches(_VECTOR, query)
 
     def plan(self, node: Node | None, filters: Filters) -> Plan:
         """See :meth:`archive.research.query.backend.SearchBackend.plan`."""

@@ -21,20 +21,18 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
-    and_,
     column,
     exists,
     func,
     literal_column,
     not_,
-    or_,
     select,
     table,
 )
 from sqlalchemy.orm import Session
 
 from archive.research.query.backend import MATCH_END, MATCH_START, Period, Plan
-from archive.research.query.columns import filter_conditions, language_condition, source_condition
+from archive.research.query.columns import filter_conditions, node_condition
 from archive.research.query.filters import Filters
 from archive.research.query.nodes import And, Field, Leaf, Node, Not, Or, Phrase, Prefix, Term
 from db import models
@@ -153,22 +151,11 @@ class SqliteBackend:
 
     def condition(self, node: Node) -> ColumnElement[bool]:
         """``node`` as a SQL condition on ``articles`` (any node, less efficiently)."""
+        return node_condition(node, self._text_condition, author_condition)
+
+    def _text_condition(self, node: Node) -> ColumnElement[bool] | None:
         expr = self.fts(node)
-        if expr is not None:
-            return self.in_fts(expr)
-        if isinstance(node, Field):
-            if node.name == "source":
-                return source_condition(node.value)
-            if node.name == "lang":
-                return language_condition(node.value)
-            return author_condition(node.value)
-        if isinstance(node, And):
-            return and_(*(self.condition(p) for p in node.parts))
-        if isinstance(node, Or):
-            return or_(*(self.condition(p) for p in node.parts))
-        if isinstance(node, Not):
-            return not_(self.condition(node.part))
-        raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
+        return None if expr is None else self.in_fts(expr)
 
     @staticmethod
     def in_fts(expr: str) -> ColumnElement[bool]:
