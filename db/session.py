@@ -57,6 +57,21 @@ def _is_read_only_sqlite(parsed: URL) -> bool:
     return parsed.query.get("uri") == "true" and parsed.query.get("mode") == "ro"
 
 
+def _parse(url: str | None) -> tuple[str, URL]:
+    """The resolved URL of the archive at ``url``, as text and parsed.
+
+    Raises:
+        BadDatabaseURL: the URL is malformed.
+    """
+    resolved = resolve_db_url(url)
+    try:
+        return resolved, make_url(resolved)
+    except ArgumentError as exc:
+        raise BadDatabaseURL(
+            f"{resolved!r} is not a database URL; use e.g. sqlite:///archive.db"
+        ) from exc
+
+
 def read_only_url(url: str | None = None) -> str:
     """The URL of the archive at ``url`` (see :func:`resolve_db_url`), opened read-only.
 
@@ -66,13 +81,7 @@ def read_only_url(url: str | None = None) -> str:
     Raises:
         BadDatabaseURL: the URL is malformed.
     """
-    resolved = resolve_db_url(url)
-    try:
-        parsed = make_url(resolved)
-    except ArgumentError as exc:
-        raise BadDatabaseURL(
-            f"{resolved!r} is not a database URL; use e.g. sqlite:///archive.db"
-        ) from exc
+    resolved, parsed = _parse(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return resolved
     if parsed.database == ":memory:" or _is_read_only_sqlite(parsed):
@@ -125,13 +134,7 @@ def open_engine(
         SchemaOutdated: the archive's schema is not at this version's revision.
         DatabaseError: the database cannot be opened, or is not an archive database.
     """
-    resolved = resolve_db_url(url)
-    try:
-        parsed = make_url(resolved)
-    except ArgumentError as exc:
-        raise BadDatabaseURL(
-            f"{resolved!r} is not a database URL; use e.g. sqlite:///archive.db"
-        ) from exc
+    resolved, parsed = _parse(url)
     read_only = parsed.get_backend_name() == "sqlite" and _is_read_only_sqlite(parsed)
     create = create and not read_only
     if parsed.get_backend_name() == "sqlite":

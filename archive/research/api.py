@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,11 +51,7 @@ DateLike = date | datetime | str | None
 Order = Literal["relevance", "newest", "oldest"]
 Period = Literal["day", "week", "month"]
 ProgressCallback = Callable[[int], None]
-
-
-def _check_filters(session: Session, filters: Filters) -> None:
-    if filters.source is not None:
-        check_source_exists(session, filters.source)
+T = TypeVar("T")
 
 
 class Archive:
@@ -86,6 +82,20 @@ class Archive:
         """Release the database connections."""
         self.engine.dispose()
 
+    def _read(self, run: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``run(session, *args, **kwargs)`` in a session of its own."""
+        with self._sessions() as session:
+            return run(session, *args, **kwargs)
+
+    def _matching(self, run: Callable[..., T], query: str | None, *, source: str | None,
+                  since: DateLike, until: DateLike, lang: str | None, **options: Any) -> T:
+        """``run(session, query, filters, **options)`` with the filters checked."""
+        filters = Filters.build(source=source, since=since, until=until, lang=lang)
+        with self._sessions() as session:
+            if filters.source is not None:
+                check_source_exists(session, filters.source)
+            return run(session, query, filters, **options)
+
     def search(
         self,
         query: str,
@@ -110,11 +120,8 @@ class Archive:
             QueryError: the query is malformed or a parameter is out of range.
             UnknownSource: ``source`` names no source of the archive.
         """
-        filters = Filters.build(source=source, since=since, until=until, lang=lang)
-        with self._sessions() as session:
-            _check_filters(session, filters)
-            return search_matches(session, query, filters, order=order, limit=limit,
-                                  offset=offset)
+        return self._matching(search_matches, query, source=source, since=since, until=until,
+                              lang=lang, order=order, limit=limit, offset=offset)
 
     def count(
         self,
@@ -135,10 +142,8 @@ class Archive:
             QueryError: the query is malformed or a parameter is out of range.
             UnknownSource: ``source`` names no source of the archive.
         """
-        filters = Filters.build(source=source, since=since, until=until, lang=lang)
-        with self._sessions() as session:
-            _check_filters(session, filters)
-            return count_matches(session, query, filters, by=by, per_source=per_source)
+        return self._matching(count_matches, query, source=source, since=since, until=until,
+                              lang=lang, by=by, per_source=per_source)
 
     def total(
         self,
@@ -155,10 +160,8 @@ class Archive:
             QueryError: the query is malformed or a parameter is out of range.
             UnknownSource: ``source`` names no source of the archive.
         """
-        filters = Filters.build(source=source, since=since, until=until, lang=lang)
-        with self._sessions() as session:
-            _check_filters(session, filters)
-            return total_matches(session, query, filters)
+        return self._matching(total_matches, query, source=source, since=since, until=until,
+                              lang=lang)
 
     def article(self, ref: int | str) -> ArticleView:
         """One article by id or URL, with its metadata, text and earlier versions.
@@ -166,8 +169,7 @@ class Archive:
         Raises:
             ArticleNotFound: no article has that id or URL.
         """
-        with self._sessions() as session:
-            return article_view(session, ref)
+        return self._read(article_view, ref)
 
     def export(
         self,
@@ -189,24 +191,22 @@ class Archive:
 
         Raises:
             QueryError: the query or a filter is malformed.
-            ArchiveError: the format needs an optional library that is not installed.
+            UnknownSource: ``source`` names no source of the archive.
+            ExportError: the file cannot be written.
+            MissingDependency: the format needs pyarrow, which is not installed.
         """
-        filters = Filters.build(source=source, since=since, until=until, lang=lang)
-        with self._sessions() as session:
-            _check_filters(session, filters)
-            return export_matches(session, query, filters, fmt, destination,
-                                  on_progress=on_progress)
+        return self._matching(export_matches, query, source=source, since=since, until=until,
+                              lang=lang, fmt=fmt, destination=destination,
+                              on_progress=on_progress)
 
     def latest(self, limit: int = 20) -> list[SearchHit]:
         """The ``limit`` most recently published articles (undated ones last), each with
         the start of its text as the snippet."""
-        with self._sessions() as session:
-            return latest_hits(session, limit=limit)
+        return self._read(latest_hits, limit=limit)
 
     def stats(self) -> ArchiveStats:
         """Articles per source and per language, and the span of publication dates."""
-        with self._sessions() as session:
-            return archive_stats(session)
+        return self._read(archive_stats)
 
     def history(self, ref: int | str) -> list[VersionView]:
         """Every state of one article (by id or URL), oldest first, the last the current.
@@ -214,8 +214,7 @@ class Archive:
         Raises:
             ArticleNotFound: no article has that id or URL.
         """
-        with self._sessions() as session:
-            return article_history(session, ref)
+        return self._read(article_history, ref)
 
     def reextract(
         self,
