@@ -197,3 +197,21 @@ def test_a_frontier_url_that_is_not_redis_is_one_sentence() -> None:
     assert result.output.strip() == (
         "Error: 'http://localhost:6379/' is not a Redis URL; use e.g. redis://localhost:6379/0."
     )
+
+
+@pytest.mark.parametrize("key, value", [("sitemaps", '["https://a.example/sitemap.xml"]'),
+                                        ("feeds", '["https://a.example/rss"]'),
+                                        ("deny", '["/live/"]'),
+                                        ("cleaning", '{ drop = [".promo"] }')])
+def test_enqueue_refuses_source_keys_a_frontier_crawl_cannot_carry_out(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    """A shared frontier crawls links from start pages; a source that asks for more is
+    refused with a sentence naming what, rather than crawled without it."""
+    config = tmp_path / "sources.toml"
+    config.write_text(f'[sources.a]\nstart_urls = ["https://a.example/"]\n{key} = {value}\n',
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["enqueue", "--config", str(config),
+                                       "--frontier", "redis://127.0.0.1:1/0"])
+    assert result.exit_code == 1
+    assert f'source "a" uses {key}' in result.output and "crawl --config" in result.output

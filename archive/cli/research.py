@@ -137,7 +137,7 @@ def export(query: str | None, db_url: str | None, fmt: str, output: str, source:
                                       until=aware(until, end_of_day=True), lang=lang)
         destination: str | Any = sys.stdout.buffer if output == "-" else output
         with progress_bar("exporting", total) as update:
-            written = archive.export(query, fmt, destination,  # type: ignore[arg-type]
+            written = archive.export(query, fmt, destination,
                                      source=source, since=aware(since),
                                      until=aware(until, end_of_day=True), lang=lang,
                                      on_progress=update)

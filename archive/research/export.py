@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,8 @@ from archive.research.results import RECORD_FIELDS, ArticleView
 
 logger = logging.getLogger(__name__)
 
-ExportFormat = Literal["csv", "jsonl", "parquet"]
-FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
+#: the name of an export format: a key of :data:`WRITERS`
+ExportFormat = str
 BATCH = 1_000
 
 #: exported columns, in order: the fields of an archived article
@@ -106,18 +106,21 @@ def _write_parquet(records: Iterable[dict[str, Any]], out: IO[bytes]) -> Iterato
             yield n
 
 
-_WRITERS: dict[str, Callable[[Iterable[dict[str, Any]], IO[bytes]], Iterator[int]]] = {
+#: each export format's writer: it writes the records to the stream and yields the running
+#: count; a new format is a writer here (the CLI's choices and the API follow)
+WRITERS: dict[ExportFormat, Callable[[Iterable[dict[str, Any]], IO[bytes]], Iterator[int]]] = {
     "csv": _write_csv,
     "jsonl": _write_jsonl,
     "parquet": _write_parquet,
 }
+FORMATS: tuple[ExportFormat, ...] = tuple(WRITERS)
 
 
 def _run(session: Session, query: str | None, filters: Filters, fmt: str, out: IO[bytes],
          on_progress: Callable[[int], None] | None, batch: int) -> int:
     records = (_record(row) for row in iter_matches(session, query, filters, batch=batch))
     written = 0
-    for written in _WRITERS[fmt](records, out):
+    for written in WRITERS[fmt](records, out):
         if on_progress is not None and written % BATCH == 0:
             on_progress(written)
     if on_progress is not None:
@@ -145,7 +148,7 @@ def export_matches(
         ExportError: unknown format, or the file cannot be written.
         MissingDependency: the format needs pyarrow, which is not installed.
     """
-    if fmt not in _WRITERS:
+    if fmt not in WRITERS:
         raise ExportError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
     if not isinstance(destination, str | Path):
         return _run(session, query, filters, fmt, destination, on_progress, batch)
