@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from archive.cli.options import db_option
 from db import DatabaseError, open_engine, resolve_db_url
+from db.copy import copy_archive
 from db.migrate import current_revision, head_revision, upgrade
 
 
@@ -73,8 +74,6 @@ def copy_command(source_url: str, target_url: str, batch: int) -> None:
 
         viral-archive db copy --from sqlite:///archive.db --to postgresql+psycopg://db1/archive
     """
-    from db.copy import copy_archive
-
     if resolve_db_url(source_url) == resolve_db_url(target_url):
         raise click.BadParameter("the source and the target are the same archive",
                                  param_hint="--to")
