@@ -11,8 +11,7 @@ import pytest
 from archive.operations.demo.server import serve_folder
 from db import open_engine, session_factory
 from tests.mockserver import MockSites
-from tests.pg import fresh_schema, pg_unreachable_reason
-from tests.services import require_service
+from tests.pg import archive_url
 
 SITES = Path(__file__).parent / "site"
 #: fast crawling for sites on this machine
@@ -66,12 +65,7 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def db_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
     """The URL of a fresh, empty archive: a SQLite file, or a PostgreSQL schema of its own."""
-    if db_backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'archive.db'}"
-        return
-    reason = pg_unreachable_reason()
-    require_service("PostgreSQL", reason is None, reason or "")
-    with fresh_schema() as url:
+    with archive_url(db_backend, tmp_path) as url:
         yield url
 
 

@@ -10,12 +10,13 @@ reads when a crawl starts: see :meth:`Web.environment`.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.mockserver import running
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,5 @@ def serve_web() -> Iterator[Web]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     web = Web(port=server.server_address[1])
     server.web = web  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, name="named-hosts", daemon=True)
-    thread.start()
-    try:
+    with running(server, "named-hosts"):
         yield web
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

@@ -156,16 +156,23 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
+def running(server: ThreadingHTTPServer, name: str) -> Iterator[None]:
+    """``server`` serving in a daemon thread until the block ends."""
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@contextmanager
 def serve_sites(root: Path) -> Iterator[MockSites]:
     """Serve the site folders under ``root`` (``ledger/``, ``quill/``) on a free port."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     sites = MockSites(root=root, port=server.server_address[1])
     server.sites = sites  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, name="mock-sites", daemon=True)
-    thread.start()
-    try:
+    with running(server, "mock-sites"):
         yield sites
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

@@ -13,10 +13,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
 from sqlalchemy.engine import make_url
+
+from tests.services import require_service
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +66,16 @@ def fresh_schema(prefix: str = "va_test") -> Iterator[str]:
         with psycopg.connect(_libpq_dsn(admin_url()), autocommit=True) as connection:
             connection.execute("SET lock_timeout = '20s'")
             connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@contextmanager
+def archive_url(backend: str, folder: Path, name: str = "archive.db") -> Iterator[str]:
+    """A fresh empty archive on ``backend``: a SQLite file ``name`` in ``folder``, or a
+    PostgreSQL schema of its own (the test needs PostgreSQL then)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / name}"
+        return
+    reason = pg_unreachable_reason()
+    require_service("PostgreSQL", reason is None, reason or "")
+    with fresh_schema() as url:
+        yield url

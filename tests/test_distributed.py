@@ -126,12 +126,18 @@ def _enqueue(frontier: Frontier, base_url: str) -> None:
     assert "Enqueued 1 start pages" in result.output
 
 
+def _enqueue_and_start(news_site: tuple[str, set[str]], frontier: Frontier, pg_url: str,
+                       tmp_path: Path) -> tuple[set[str], list[subprocess.Popen[bytes]]]:
+    """The news site enqueued, and :data:`WORKERS` workers started on it."""
+    base_url, expected = news_site
+    _enqueue(frontier, base_url)
+    return expected, _start_workers(WORKERS, frontier, pg_url, tmp_path)
+
+
 def test_three_workers_archive_every_page_once(
     news_site: tuple[str, set[str]], frontier: Frontier, pg_url: str, tmp_path: Path
 ) -> None:
-    base_url, expected = news_site
-    _enqueue(frontier, base_url)
-    workers = _start_workers(WORKERS, frontier, pg_url, tmp_path)
+    expected, workers = _enqueue_and_start(news_site, frontier, pg_url, tmp_path)
     _wait(workers)
     logs = "\n".join(p.read_text("utf-8", "replace") for p in tmp_path.glob("worker*.log"))
     assert [w.returncode for w in workers] == [0] * WORKERS, logs
@@ -152,9 +158,7 @@ def test_three_workers_archive_every_page_once(
 def test_a_killed_worker_loses_nothing(
     news_site: tuple[str, set[str]], frontier: Frontier, pg_url: str, tmp_path: Path
 ) -> None:
-    base_url, expected = news_site
-    _enqueue(frontier, base_url)
-    workers = _start_workers(WORKERS, frontier, pg_url, tmp_path)
+    expected, workers = _enqueue_and_start(news_site, frontier, pg_url, tmp_path)
     victim = workers[0]
     deadline = time.monotonic() + WORKERS_TIMEOUT
     while _archived(pg_url) < ARTICLES * 0.35:
