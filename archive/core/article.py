@@ -10,6 +10,7 @@ read the fields from here. A new field of an article is declared in
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -92,11 +93,11 @@ def metadata_of(source: Any) -> dict[str, Any]:
     return values
 
 
+@functools.cache
 def field_kind(cls: type, name: str) -> type:
     """The plain type of field ``name`` of dataclass ``cls``: ``str``, ``int``, ``list``,
     ``dict`` or ``datetime`` (``None`` in a union aside)."""
-    hints = typing.get_type_hints(cls)
-    hint = hints[name]
+    hint = typing.get_type_hints(cls)[name]
     if isinstance(hint, types.UnionType):
         hint = next(a for a in typing.get_args(hint) if a is not type(None))
     origin = typing.get_origin(hint)

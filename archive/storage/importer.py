@@ -72,6 +72,11 @@ def _max_length(column: str) -> int | None:
     return kind.length if isinstance(kind, String) else None
 
 
+#: how each article field is read from a line: its declared type and its column's limit
+_READERS = {name: (field_kind(Article, name), _max_length(name)) for name in STORED_FIELDS}
+_URL_LIMIT = _max_length("url")
+
+
 @dataclass(frozen=True, slots=True)
 class ImportLineError:
     """A line of an import file that was not imported, and why."""
@@ -153,12 +158,12 @@ def _date(record: dict[str, Any], field_name: str) -> datetime | None:
 
 def _field(record: dict[str, Any], name: str) -> Any:
     """The article field ``name`` read from ``record`` by the field's declared type."""
-    kind = field_kind(Article, name)
+    kind, limit = _READERS[name]
     if kind is datetime:
         return _date(record, name)
     if kind is list:
         return _names(record, name)
-    return _text(record, name, limit=_max_length(name))
+    return _text(record, name, limit=limit)
 
 
 def parse_line(number: int, raw: bytes, *, seen_at: datetime | None = None) -> ImportedArticle:
@@ -178,7 +183,7 @@ def parse_line(number: int, raw: bytes, *, seen_at: datetime | None = None) -> I
         raise LineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(record, dict):
         raise LineError(f"a JSON object was expected, not {type(record).__name__}")
-    url = _text(record, "url", limit=_max_length("url"))
+    url = _text(record, "url", limit=_URL_LIMIT)
     if url is None or not url.startswith(("http://", "https://")):
         raise LineError("'url' must be an http(s) URL")
     source = _text(record, "source", limit=255)
