@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from archive.cli.distributed import crawl_via_frontier
-from archive.cli.options import db_option
+from archive.cli.options import db_option, link_options
 from archive.cli.progress import CrawlProgress, print_summary
 from archive.cli.sources import crawl_from_config
 from crawler import settings as defaults
@@ -24,11 +24,7 @@ from db import open_engine, resolve_db_url
               metavar="FILE", help="Crawl the sources of this sources file instead of URLS.")
 @click.option("--source", "source_names", multiple=True, metavar="NAME",
               help="With --config: only this source (repeatable) [default: all enabled].")
-@click.option("--depth",
-              default=defaults.ARCHIVE_DEPTH, show_default=True, type=click.IntRange(0, 50),
-              help="How many links deep to follow from the start URLs (0: start pages only).")
-@click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
-              help="Also follow links into this domain (repeatable).")
+@link_options
 @click.option("--frontier", "frontier_url", metavar="URL",
               help="Crawl through a shared Redis frontier (redis://HOST:6379/0) that "
                    "`viral-archive worker` processes elsewhere also work on.")

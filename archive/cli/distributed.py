@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 
-from archive.cli.options import db_option
+from archive.cli.options import db_option, link_options
 from archive.cli.progress import CrawlProgress, print_summary
 from archive.core.optional import require
 from archive.core.sources import load_sources
@@ -86,11 +86,7 @@ def start_pages(urls: tuple[str, ...], *, depth: int, allow_domains: tuple[str, 
 @frontier_options
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Also enqueue the start_urls of every enabled source of this sources file.")
-@click.option("--depth",
-              default=defaults.ARCHIVE_DEPTH, show_default=True, type=click.IntRange(0, 50),
-              help="How many links deep to follow from these URLs.")
-@click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
-              help="Also follow links into this domain (repeatable).")
+@link_options
 @click.option("--reset", is_flag=True,
               help="First forget the frontier's queue and every URL it has seen.")
 def enqueue(urls: tuple[str, ...], frontier_url: str, frontier_name: str, config: Path | None,

@@ -8,6 +8,8 @@ from typing import Any
 import click
 from rich.console import Console
 
+from crawler import settings as defaults
+
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
 
@@ -18,6 +20,18 @@ def db_option(function: Any) -> Any:
         "db_url",
         metavar="URL",
         help="Archive database URL [default: $VIRAL_ARCHIVE_DB, else sqlite:///archive.db].",
+    )(function)
+
+
+def link_options(function: Any) -> Any:
+    """``--depth N`` and ``--allow-domain D``: how far a crawl follows links."""
+    function = click.option(
+        "--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
+        help="Also follow links into this domain (repeatable).")(function)
+    return click.option(
+        "--depth", default=defaults.ARCHIVE_DEPTH, show_default=True,
+        type=click.IntRange(0, 50),
+        help="How many links deep to follow from the start URLs (0: start pages only).",
     )(function)
 
 
