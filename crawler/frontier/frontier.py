@@ -89,27 +89,14 @@ class Frontier:
             raise FrontierError(f"{name!r} is not a usable frontier name (no spaces, ':', '*').")
         self.url = url
         self.name = name
-        self.prefix = f"{KEY_ROOT}:{name}"
+        self.prefix = prefix = f"{KEY_ROOT}:{name}"
+        # the keys of the module docstring
+        self.start_key, self.queue_key = f"{prefix}:start_urls", f"{prefix}:requests"
+        self.dupefilter_key, self.workers_key = f"{prefix}:dupefilter", f"{prefix}:workers"
         self._client: redis.Redis | None = None
         self._recover: Any = None
 
-    # -- keys --------------------------------------------------------------------------
-    @property
-    def start_key(self) -> str:
-        return f"{self.prefix}:start_urls"
-
-    @property
-    def queue_key(self) -> str:
-        return f"{self.prefix}:requests"
-
-    @property
-    def dupefilter_key(self) -> str:
-        return f"{self.prefix}:dupefilter"
-
-    @property
-    def workers_key(self) -> str:
-        return f"{self.prefix}:workers"
-
+    # -- keys of one worker ----------------------------------------------------------------
     def alive_key(self, worker: str) -> str:
         return f"{self.prefix}:alive:{worker}"
 

@@ -12,6 +12,8 @@ Both helpers are idempotent; changing either needs a new revision, not an edit h
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,178 +23,137 @@ from db.types import UTCDateTime
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
+
+NAME = sa.String(length=255)
+URL = sa.String(length=2048)
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", sa.Integer(), nullable=False)
+
+
+def _columns(kind: sa.types.TypeEngine[Any], *names: str, nullable: bool = False
+             ) -> list[sa.Column[Any]]:
+    """Columns of one type (not null unless ``nullable``), in order."""
+    return [sa.Column(name, kind, nullable=nullable) for name in names]
+
+
+def _keys(table: str, *foreign: tuple[str, str, str | None], unique: str | None = None,
+          primary: str = "id") -> list[sa.Constraint]:
+    """``table``'s primary key, its foreign keys (column, referred table, ON DELETE) and a
+    unique column, named by the models' naming convention."""
+    keys: list[sa.Constraint] = [sa.PrimaryKeyConstraint(primary, name=op.f(f"pk_{table}"))]
+    keys += [sa.ForeignKeyConstraint([column], [f"{target}.id"],
+                                     name=op.f(f"fk_{table}_{column}_{target}"),
+                                     ondelete=ondelete)
+             for column, target, ondelete in foreign]
+    if unique:
+        keys.append(sa.UniqueConstraint(unique, name=op.f(f"uq_{table}_{unique}")))
+    return keys
+
+
+def _indexes(table: str, *columns: str) -> None:
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
 
 
 def upgrade() -> None:
     op.create_table(
         "crawl_locks",
-        sa.Column("source_name", sa.String(length=255), nullable=False),
-        sa.Column("holder", sa.String(length=255), nullable=False),
-        sa.Column("acquired_at", UTCDateTime(), nullable=False),
-        sa.Column("expires_at", UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("source_name", name=op.f("pk_crawl_locks")),
+        *_columns(NAME, "source_name", "holder"),
+        *_columns(UTCDateTime(), "acquired_at", "expires_at"),
+        *_keys("crawl_locks", primary="source_name"),
     )
     op.create_table(
-        "crawls",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("source_name", sa.String(length=255), nullable=True),
+        "crawls", _id(),
+        sa.Column("source_name", NAME, nullable=True),
         sa.Column("start_urls", sa.JSON(), nullable=False),
         sa.Column("started_at", UTCDateTime(), nullable=False),
         sa.Column("finished_at", UTCDateTime(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("pages_fetched", sa.Integer(), nullable=False),
-        sa.Column("articles_new", sa.Integer(), nullable=False),
-        sa.Column("articles_updated", sa.Integer(), nullable=False),
-        sa.Column("articles_unchanged", sa.Integer(), nullable=False),
-        sa.Column("non_articles", sa.Integer(), nullable=False),
-        sa.Column("errors", sa.Integer(), nullable=False),
-        sa.Column("requests", sa.Integer(), nullable=False),
-        sa.Column("discovered", sa.Integer(), nullable=False),
+        *_columns(sa.Integer(), "pages_fetched", "articles_new", "articles_updated",
+                  "articles_unchanged", "non_articles", "errors", "requests", "discovered"),
         sa.Column("error_reasons", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_crawls")),
+        *_keys("crawls"),
     )
     op.create_table(
-        "sources",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("domain", sa.String(length=255), nullable=False),
-        sa.Column("name", sa.String(length=255), nullable=True),
+        "sources", _id(),
+        sa.Column("domain", NAME, nullable=False),
+        sa.Column("name", NAME, nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sources")),
-        sa.UniqueConstraint("domain", name=op.f("uq_sources_domain")),
+        *_keys("sources", unique="domain"),
     )
     op.create_table(
-        "articles",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("url", sa.String(length=2048), nullable=False),
+        "articles", _id(),
+        sa.Column("url", URL, nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.Text(), nullable=True),
         sa.Column("authors", sa.JSON(), nullable=False),
-        sa.Column("published", UTCDateTime(), nullable=True),
-        sa.Column("modified", UTCDateTime(), nullable=True),
+        *_columns(UTCDateTime(), "published", "modified", nullable=True),
         sa.Column("date_source", sa.String(length=32), nullable=True),
         sa.Column("language", sa.String(length=8), nullable=True),
-        sa.Column("site_name", sa.String(length=255), nullable=True),
+        sa.Column("site_name", NAME, nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("image", sa.String(length=2048), nullable=True),
-        sa.Column("tags", sa.JSON(), nullable=False),
-        sa.Column("extra", sa.JSON(), nullable=False),
+        sa.Column("image", URL, nullable=True),
+        *_columns(sa.JSON(), "tags", "extra"),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("extractor_version", sa.String(length=16), nullable=False),
-        sa.Column("first_seen", UTCDateTime(), nullable=False),
-        sa.Column("last_seen", UTCDateTime(), nullable=False),
-        sa.Column("changed_at", UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["source_id"], ["sources.id"], name=op.f("fk_articles_source_id_sources")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_articles")),
-        sa.UniqueConstraint("url", name=op.f("uq_articles_url")),
+        *_columns(UTCDateTime(), "first_seen", "last_seen", "changed_at"),
+        *_keys("articles", ("source_id", "sources", None), unique="url"),
     )
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_articles_language"), ["language"], unique=False)
-        batch_op.create_index(batch_op.f("ix_articles_published"), ["published"], unique=False)
-        batch_op.create_index(batch_op.f("ix_articles_source_id"), ["source_id"], unique=False)
-
+    _indexes("articles", "language", "published", "source_id")
     op.create_table(
-        "crawl_errors",
-        sa.Column("id", sa.Integer(), nullable=False),
+        "crawl_errors", _id(),
         sa.Column("crawl_id", sa.Integer(), nullable=False),
-        sa.Column("url", sa.String(length=2048), nullable=False),
+        sa.Column("url", URL, nullable=False),
         sa.Column("reason", sa.String(length=64), nullable=False),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.Column("at", UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["crawl_id"],
-            ["crawls.id"],
-            name=op.f("fk_crawl_errors_crawl_id_crawls"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_crawl_errors")),
+        *_keys("crawl_errors", ("crawl_id", "crawls", "CASCADE")),
     )
-    with op.batch_alter_table("crawl_errors", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_crawl_errors_crawl_id"), ["crawl_id"], unique=False)
-
+    _indexes("crawl_errors", "crawl_id")
     op.create_table(
-        "article_versions",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("article_id", sa.Integer(), nullable=False),
-        sa.Column("number", sa.Integer(), nullable=False),
+        "article_versions", _id(),
+        *_columns(sa.Integer(), "article_id", "number"),
         sa.Column("title", sa.Text(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("extractor_version", sa.String(length=16), nullable=False),
         sa.Column("fetched_at", UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["article_id"],
-            ["articles.id"],
-            name=op.f("fk_article_versions_article_id_articles"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_article_versions")),
+        *_keys("article_versions", ("article_id", "articles", "CASCADE")),
     )
     with op.batch_alter_table("article_versions", schema=None) as batch_op:
         batch_op.create_index(
             "ix_article_versions_article_number", ["article_id", "number"], unique=False
         )
-
     op.create_table(
-        "raw_pages",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("article_id", sa.Integer(), nullable=True),
-        sa.Column("crawl_id", sa.Integer(), nullable=True),
-        sa.Column("url", sa.String(length=2048), nullable=False),
+        "raw_pages", _id(),
+        *_columns(sa.Integer(), "article_id", "crawl_id", nullable=True),
+        sa.Column("url", URL, nullable=False),
         sa.Column("status", sa.Integer(), nullable=False),
         sa.Column("headers", sa.JSON(), nullable=False),
         sa.Column("body", sa.LargeBinary(), nullable=False),
         sa.Column("fetched_at", UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["article_id"],
-            ["articles.id"],
-            name=op.f("fk_raw_pages_article_id_articles"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["crawl_id"],
-            ["crawls.id"],
-            name=op.f("fk_raw_pages_crawl_id_crawls"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_raw_pages")),
+        *_keys("raw_pages", ("article_id", "articles", "CASCADE"),
+               ("crawl_id", "crawls", "SET NULL")),
     )
-    with op.batch_alter_table("raw_pages", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_raw_pages_article_id"), ["article_id"], unique=False)
-
+    _indexes("raw_pages", "article_id")
     op.create_table(
-        "url_states",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("url", sa.String(length=2048), nullable=False),
-        sa.Column("source_name", sa.String(length=255), nullable=False),
+        "url_states", _id(),
+        sa.Column("url", URL, nullable=False),
+        sa.Column("source_name", NAME, nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("etag", sa.String(length=512), nullable=True),
         sa.Column("last_modified", sa.String(length=64), nullable=True),
-        sa.Column("first_fetched", UTCDateTime(), nullable=False),
-        sa.Column("last_fetched", UTCDateTime(), nullable=False),
-        sa.Column("last_changed", UTCDateTime(), nullable=True),
-        sa.Column("next_check", UTCDateTime(), nullable=True),
+        *_columns(UTCDateTime(), "first_fetched", "last_fetched"),
+        *_columns(UTCDateTime(), "last_changed", "next_check", nullable=True),
         sa.Column("fail_count", sa.Integer(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["article_id"],
-            ["articles.id"],
-            name=op.f("fk_url_states_article_id_articles"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_url_states")),
-        sa.UniqueConstraint("url", name=op.f("uq_url_states_url")),
+        *_keys("url_states", ("article_id", "articles", "SET NULL"), unique="url"),
     )
-    with op.batch_alter_table("url_states", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_url_states_article_id"), ["article_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_url_states_next_check"), ["next_check"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_url_states_source_name"), ["source_name"], unique=False
-        )
+    _indexes("url_states", "article_id", "next_check", "source_name")
 
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
@@ -209,30 +170,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS articles_fts")
     elif bind.dialect.name == "postgresql":
         drop_pg_fts(bind)
-    with op.batch_alter_table("url_states", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_url_states_source_name"))
-        batch_op.drop_index(batch_op.f("ix_url_states_next_check"))
-        batch_op.drop_index(batch_op.f("ix_url_states_article_id"))
-
-    op.drop_table("url_states")
-    with op.batch_alter_table("raw_pages", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_raw_pages_article_id"))
-
-    op.drop_table("raw_pages")
-    with op.batch_alter_table("article_versions", schema=None) as batch_op:
-        batch_op.drop_index("ix_article_versions_article_number")
-
-    op.drop_table("article_versions")
-    with op.batch_alter_table("crawl_errors", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_crawl_errors_crawl_id"))
-
-    op.drop_table("crawl_errors")
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_articles_source_id"))
-        batch_op.drop_index(batch_op.f("ix_articles_published"))
-        batch_op.drop_index(batch_op.f("ix_articles_language"))
-
-    op.drop_table("articles")
-    op.drop_table("sources")
-    op.drop_table("crawls")
-    op.drop_table("crawl_locks")
+    # the tables, children first (their indexes go with them)
+    for table in ("url_states", "raw_pages", "article_versions", "crawl_errors", "articles",
+                  "sources", "crawls", "crawl_locks"):
+        op.drop_table(table)
