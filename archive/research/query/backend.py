@@ -8,15 +8,15 @@ and is registered in :data:`archive.research.query.engine.BACKENDS`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import Session
 
 from archive.research.query.filters import Filters
-from archive.research.query.nodes import Node
+from archive.research.query.nodes import And, Node, Not
 
 Period = Literal["day", "week", "month"]
 #: snippet match markers the engine turns into ``[``…``]`` and ``<mark>``…``</mark>``
@@ -34,6 +34,34 @@ class Plan:
 
     text_match: Any | None
     conditions: list[ColumnElement[bool]] = field(default_factory=list)
+
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class QueryParts(Generic[T]):
+    """The top-level parts of a query (its AND), as a backend's full-text index sees them:
+    ``positive`` and ``negative`` text expressions, and the ``other`` parts (fields, and
+    whatever the index cannot answer alone), to become column conditions."""
+
+    positive: list[T] = field(default_factory=list)
+    negative: list[T] = field(default_factory=list)
+    other: list[Node] = field(default_factory=list)
+
+    @classmethod
+    def split(cls, node: Node, text_expression: Callable[[Node], T | None]) -> QueryParts[T]:
+        """``node``'s parts, with ``text_expression`` giving the index's expression of a
+        part (``None`` when the index cannot answer it alone)."""
+        parts = cls()
+        for part in node.parts if isinstance(node, And) else (node,):
+            if isinstance(part, Not) and (expr := text_expression(part.part)) is not None:
+                parts.negative.append(expr)
+            elif (expr := text_expression(part)) is not None:
+                parts.positive.append(expr)
+            else:
+                parts.other.append(part)
+        return parts
 
 
 class SearchBackend(Protocol):

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import Session
 
-from archive.research.query.backend import MATCH_END, MATCH_START, Period, Plan
+from archive.research.query.backend import MATCH_END, MATCH_START, Period, Plan, QueryParts
 from archive.research.query.columns import filter_conditions, node_condition
 from archive.research.query.filters import Filters
 from archive.research.query.nodes import And, Field, Leaf, Node, Not, Or, Phrase, Prefix, Term
@@ -129,20 +129,13 @@ class PostgresBackend:
         conditions = filter_conditions(filters)
         if node is None:
             return Plan(None, conditions)
-        parts = node.parts if isinstance(node, And) else (node,)
-        positive: list[ColumnElement[Any]] = []
-        negative: list[ColumnElement[Any]] = []
-        for part in parts:
-            if isinstance(part, Not) and (query := self.tsquery(part.part)) is not None:
-                negative.append(query)
-            elif (query := self.tsquery(part)) is not None:
-                positive.append(query)
-            else:
-                conditions.append(self.condition(part))
-        if not positive:
-            conditions.extend(not_(_matches(_VECTOR, n)) for n in negative)
+        parts = QueryParts.split(node, self.tsquery)
+        conditions.extend(self.condition(part) for part in parts.other)
+        if not parts.positive:
+            conditions.extend(not_(_matches(_VECTOR, n)) for n in parts.negative)
             return Plan(None, conditions)
-        return Plan(_tsquery_and(positive + [_tsquery_not(n) for n in negative]), conditions)
+        return Plan(_tsquery_and(parts.positive + [_tsquery_not(n) for n in parts.negative]),
+                    conditions)
 
     # -- running ---------------------------------------------------------------------
 

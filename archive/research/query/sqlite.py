@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from archive.research.query.backend import MATCH_END, MATCH_START, Period, Plan
+from archive.research.query.backend import MATCH_END, MATCH_START, Period, Plan, QueryParts
 from archive.research.query.columns import filter_conditions, node_condition
 from archive.research.query.filters import Filters
 from archive.research.query.nodes import And, Field, Leaf, Node, Not, Or, Phrase, Prefix, Term
@@ -167,23 +167,14 @@ class SqliteBackend:
         conditions = filter_conditions(filters)
         if node is None:
             return SqlitePlan(None, conditions, indexed=True)
-        parts = node.parts if isinstance(node, And) else (node,)
-        positive: list[str] = []
-        negative: list[str] = []
-        indexed = True
-        for part in parts:
-            if isinstance(part, Not) and (expr := self.fts(part.part)) is not None:
-                negative.append(expr)
-            elif (expr := self.fts(part)) is not None:
-                positive.append(expr)
-            else:
-                conditions.append(self.condition(part))
-                indexed = indexed and isinstance(part, Field) and part.name in ("source",
-                                                                                 "lang")
-        if not positive:
-            conditions.extend(not_(self.in_fts(n)) for n in negative)
+        parts = QueryParts.split(node, self.fts)
+        conditions.extend(self.condition(part) for part in parts.other)
+        if not parts.positive:
+            conditions.extend(not_(self.in_fts(n)) for n in parts.negative)
             return SqlitePlan(None, conditions, indexed=False)
-        return SqlitePlan(self._join(positive, negative), conditions, indexed=indexed)
+        indexed = all(isinstance(p, Field) and p.name in ("source", "lang") for p in parts.other)
+        return SqlitePlan(self._join(parts.positive, parts.negative), conditions,
+                          indexed=indexed)
 
     # -- running ---------------------------------------------------------------------
 
