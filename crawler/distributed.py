@@ -35,6 +35,9 @@ UNSUPPORTED_SOURCE_KEYS = ("sitemaps", "feeds", "allow", "deny", "cleaning")
 class WorkerOptions:
     """How one worker runs (every field maps to a setting; see ``docs/scaling.md``)."""
 
+    #: the archive it writes into (``ARCHIVE_DB``; ``None``: the default archive)
+    db_url: str | None = None
+
     #: stop after the frontier has been empty this many seconds (0: run until stopped)
     idle_timeout: float = defaults.ARCHIVE_IDLE_TIMEOUT
     #: requests in flight in this worker (``CONCURRENT_REQUESTS``)
@@ -93,7 +96,6 @@ def worker_settings(
     frontier: Frontier,
     *,
     worker_id: str,
-    db_url: str | None,
     options: WorkerOptions,
     overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
@@ -118,22 +120,18 @@ def worker_settings(
         "ARCHIVE_LEASE_TTL": options.lease_ttl,
         "EXTENSIONS": {"crawler.frontier.leases.FrontierLeases": 500},
     }
-    if db_url is not None:
-        values["ARCHIVE_DB"] = db_url
-    values.update(overrides or {})
-    return crawler_settings(values)
+    return crawler_settings({**values, **(overrides or {})}, db_url=options.db_url)
 
 
 def run_worker(
     frontier: Frontier,
-    *,
-    db_url: str | None = None,
     options: WorkerOptions | None = None,
+    *,
     settings: Mapping[str, Any] | None = None,
     on_progress: ProgressCallback | None = None,
     progress_interval: float = 0.5,
 ) -> CrawlResult:
-    """Work on ``frontier`` into the archive at ``db_url`` until it stays empty.
+    """Work on ``frontier`` into the archive of ``options`` until it stays empty.
 
     Ctrl-C stops the worker cleanly: pages in flight are finished, and what it still had
     leased goes back to the frontier for the others.
@@ -143,7 +141,7 @@ def run_worker(
     """
     frontier.client  # noqa: B018 - fail here, with a sentence, if Redis is unreachable
     worker_id = new_worker_id()
-    crawl_settings = worker_settings(frontier, worker_id=worker_id, db_url=db_url,
+    crawl_settings = worker_settings(frontier, worker_id=worker_id,
                                      options=options or WorkerOptions(), overrides=settings)
     logger.info("Worker %s on frontier %s (%s)", worker_id, frontier.name, frontier.url)
     return run_spider(WorkerSpider, {}, crawl_settings, on_progress=on_progress,

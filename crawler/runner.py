@@ -30,12 +30,18 @@ ProgressCallback = Callable[[dict[str, int]], None]
 LOCK_HEARTBEAT_SECONDS = 60.0
 
 
-def crawler_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
-    """The crawler's settings (``crawler.settings``) with ``overrides`` applied on top."""
+def crawler_settings(overrides: Mapping[str, Any] | None = None, *, db_url: str | None = None,
+                     contact: str | None = None) -> Settings:
+    """The crawler's settings (``crawler.settings``) with ``overrides`` applied on top, and
+    the archive at ``db_url`` and the ``contact`` for the User-Agent when given."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    if overrides:
-        settings.setdict(dict(overrides), priority="cmdline")
+    values = dict(overrides or {})
+    if db_url is not None:
+        values["ARCHIVE_DB"] = db_url
+    if contact:
+        values["ARCHIVE_CONTACT"] = contact
+    settings.setdict(values, priority="cmdline")
     return settings
 
 
@@ -117,12 +123,9 @@ def run_crawl(
     ``on_progress`` is called from this thread with the running counts. Ctrl-C stops the
     crawl cleanly: pages in flight are finished and the crawl record is closed.
     """
-    overrides = dict(settings or {})
-    if db_url is not None:
-        overrides["ARCHIVE_DB"] = db_url
     spider_kwargs = {"urls": list(start_urls), "allow_domains": allow_domains or [],
                      "depth": depth}
-    return run_spider(ArticleSpider, spider_kwargs, crawler_settings(overrides),
+    return run_spider(ArticleSpider, spider_kwargs, crawler_settings(settings, db_url=db_url),
                       on_progress=on_progress, progress_interval=progress_interval)
 
 
@@ -146,12 +149,8 @@ def run_source_crawl(
         SourceLocked: another crawl of the source is running.
         DatabaseError: the archive cannot be opened.
     """
-    overrides = dict(settings or {})
-    if db_url is not None:
-        overrides["ARCHIVE_DB"] = db_url
-    if contact:
-        overrides["ARCHIVE_CONTACT"] = contact
-    engine = open_engine(overrides.get("ARCHIVE_DB"))
+    crawl_settings = crawler_settings(settings, db_url=db_url, contact=contact)
+    engine = open_engine(crawl_settings.get("ARCHIVE_DB"))
     sessions = session_factory(engine)
     try:
         with source_lock(sessions, source.name) as holder:
@@ -167,8 +166,8 @@ def run_source_crawl(
 
             logger.info("Crawling source %s: %d re-checks due, %d known URLs skipped",
                         source.name, len(plan.rechecks), len(plan.skip))
-            return run_spider(SourceSpider, {"source": source, "plan": plan},
-                              crawler_settings(overrides), on_progress=on_progress,
-                              progress_interval=progress_interval, on_tick=heartbeat)
+            return run_spider(SourceSpider, {"source": source, "plan": plan}, crawl_settings,
+                              on_progress=on_progress, progress_interval=progress_interval,
+                              on_tick=heartbeat)
     finally:
         engine.dispose()

@@ -121,15 +121,14 @@ def run_frontier_worker(frontier: Frontier, db_url: str | None, *, idle_timeout:
 
     resolved = resolve_db_url(db_url)
     open_engine(resolved).dispose()  # a bad database fails here, before any request
-    options = WorkerOptions(idle_timeout=idle_timeout, concurrency=concurrency,
+    options = WorkerOptions(db_url=resolved, idle_timeout=idle_timeout, concurrency=concurrency,
                             per_domain=per_domain, lease_ttl=lease_ttl)
     settings: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": autothrottle}
     if delay or not autothrottle:
         settings["DOWNLOAD_DELAY"] = delay
     started = time.monotonic()
     with CrawlProgress() as progress:
-        result = run_worker(frontier, db_url=resolved, options=options, settings=settings,
-                            on_progress=progress)
+        result = run_worker(frontier, options, settings=settings, on_progress=progress)
     print_summary(Console(stderr=True), result, resolved, time.monotonic() - started)
 
 

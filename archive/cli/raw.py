@@ -16,7 +16,8 @@ from rich.text import Text
 from archive.cli.options import aware, date_option, db_option
 from archive.extraction import EXTRACTOR_VERSION
 from archive.research.api import Archive
-from archive.storage.reextract import ProgressCallback, ReextractReport
+from archive.research.warc import export_warc
+from archive.storage.reextract import ProgressCallback, ReextractReport, reextract
 
 #: how many failed or skipped articles the summary lists by name
 SHOWN = 20
@@ -77,8 +78,8 @@ def reextract_command(db_url: str | None, source: str | None, only_older: bool) 
     """
     console = Console(stderr=True, highlight=False)
     with Archive(db_url) as archive, progress_bar(console, "re-extracting") as on_progress:
-        report = archive.reextract(source=source, only_older=only_older,
-                                   on_progress=on_progress)
+        report = reextract(archive.sessions, source=source, only_older=only_older,
+                           on_progress=on_progress)
     print_report(console, report)
 
 
@@ -102,8 +103,8 @@ def export_warc_command(path: Path, db_url: str | None, source: str | None,
     console = Console(stderr=True, highlight=False)
     compress = gzip if gzip is not None else not path.name.endswith(".warc")
     with Archive(db_url) as archive, progress_bar(console, "exporting") as on_progress:
-        result = archive.export_warc(path, source=source, since=aware(since), gzip=compress,
-                                     overwrite=overwrite, on_progress=on_progress)
+        result = export_warc(archive.sessions, path, source=source, since=aware(since),
+                             gzip=compress, overwrite=overwrite, on_progress=on_progress)
     skipped = f" ({result.skipped} corrupt page(s) skipped)" if result.skipped else ""
     console.print(f"Wrote {result.responses} response record(s){skipped} to {result.path} "
                   f"({result.bytes_written:,} bytes).")

@@ -29,7 +29,7 @@ from archive.research.query.engine import (
     search_matches,
     total_matches,
 )
-from archive.research.query.filters import Filters, as_utc
+from archive.research.query.filters import Filters
 from archive.research.results import (
     ArchiveStats,
     ArticleView,
@@ -39,9 +39,7 @@ from archive.research.results import (
     VersionView,
 )
 from archive.research.stats import archive_stats
-from archive.research.warc import WarcExport, export_warc
 from archive.storage.importer import ImportReport, import_jsonl
-from archive.storage.reextract import ReextractReport, reextract
 from archive.storage.sources import check_source_exists
 from db import open_engine, resolve_db_url, session_factory
 
@@ -77,6 +75,12 @@ class Archive:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The archive's session factory, for the library's functions that take one
+        (``archive.storage.reextract.reextract``, ``archive.research.warc.export_warc``)."""
+        return self._sessions
 
     def close(self) -> None:
         """Release the database connections."""
@@ -215,45 +219,6 @@ class Archive:
             ArticleNotFound: no article has that id or URL.
         """
         return self._read(article_history, ref)
-
-    def reextract(
-        self,
-        *,
-        source: str | None = None,
-        only_older: bool = False,
-        on_progress: Callable[[int, int], None] | None = None,
-    ) -> ReextractReport:
-        """Read every article's latest stored page again with the current extractor
-        (see :func:`archive.storage.reextract.reextract`).
-
-        Raises:
-            UnknownSource: ``source`` names no source of the archive.
-            DatabaseError: the archive cannot be read or written.
-        """
-        return reextract(self._sessions, source=source, only_older=only_older,
-                         on_progress=on_progress)
-
-    def export_warc(
-        self,
-        path: str | Path,
-        *,
-        source: str | None = None,
-        since: DateLike = None,
-        gzip: bool = True,
-        overwrite: bool = False,
-        on_progress: Callable[[int, int], None] | None = None,
-    ) -> WarcExport:
-        """Write the stored raw pages to a WARC file (see
-        :func:`archive.research.warc.export_warc`).
-
-        Raises:
-            ExportError: ``path`` exists (without ``overwrite``) or cannot be written.
-            UnknownSource: ``source`` names no source of the archive.
-            QueryError: ``since`` is not a date.
-        """
-        return export_warc(self._sessions, path, source=source,
-                           since=as_utc(since, name="since"), gzip=gzip,
-                           overwrite=overwrite, on_progress=on_progress)
 
     def import_jsonl(
         self, path: str | Path, *, on_progress: ProgressCallback | None = None

@@ -115,10 +115,10 @@ def export_warc(
     sessions: sessionmaker[Session],
     path: str | os.PathLike[str],
     *,
-    source: str | None = None,
-    since: datetime | None = None,
     gzip: bool = True,
     overwrite: bool = False,
+    source: str | None = None,
+    since: datetime | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> WarcExport:
     """Write the stored raw pages to a WARC file at ``path``, oldest first.

@@ -85,8 +85,7 @@ def upgrade() -> None:
         *_keys("sources", unique="domain"),
     )
     op.create_table(
-        "articles", _id(),
-        sa.Column("url", URL, nullable=False),
+        "articles", _id(), sa.Column("url", URL, nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.Text(), nullable=True),
         sa.Column("authors", sa.JSON(), nullable=False),
@@ -129,8 +128,7 @@ def upgrade() -> None:
             "ix_article_versions_article_number", ["article_id", "number"], unique=False
         )
     op.create_table(
-        "raw_pages", _id(),
-        *_columns(sa.Integer(), "article_id", "crawl_id", nullable=True),
+        "raw_pages", _id(), *_columns(sa.Integer(), "article_id", "crawl_id", nullable=True),
         sa.Column("url", URL, nullable=False),
         sa.Column("status", sa.Integer(), nullable=False),
         sa.Column("headers", sa.JSON(), nullable=False),
