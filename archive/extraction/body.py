@@ -168,7 +168,7 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
     links that follow the heading are.
     """
     titles = _title_keys(title)
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # a long block's text -> the element holding its first copy
     texts: list[str] = []
     chars = sum(page.blocks[i].chars for i in chosen)
     linked = sum(page.blocks[i].link_chars for i in chosen)
@@ -194,9 +194,9 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
             continue
         if len(text) >= _MIN_REPEATED:
             key = _key(text)
-            if key in seen:
-                continue
-            seen.add(key)
+            holder = node.parent
+            if seen.setdefault(key, holder) != holder:
+                continue  # a copy elsewhere (a pull quote, a summary box); in place, it is text
         texts.append(text)
     return texts, linked / chars if chars else 0.0
 
