@@ -387,3 +387,32 @@ def test_related_heading_inside_the_article_drops_only_its_list() -> None:
     )
     html = page().replace(f"<p>{PARAGRAPHS[4]}</p>", related + f"<p>{PARAGRAPHS[4]}</p>")
     assert extract_article(html).text == "\n\n".join(PARAGRAPHS)
+
+
+def _steps_page() -> str:
+    """A how-to whose lead sits in a container named as the body, and whose steps each sit
+    in a container of their own, three levels below the common wrapper."""
+    steps = "".join(
+        f"<div class='step'><div class='step-inner'><div class='label'>Step {n}</div>"
+        f"<div class='text'><p>{p}</p></div></div></div>"
+        for n, p in enumerate(PARAGRAPHS[1:], start=1)
+    )
+    return (
+        f"<html><head><title>{TITLE}</title></head><body>"
+        "<div class='page'><ul class='menu'><li><a href='/'>Home</a></li></ul>"
+        f"<div class='intro'><div class='wrap'><div class='article-content lead'>"
+        f"<p>{PARAGRAPHS[0]}</p></div></div></div>{steps}</div></body></html>"
+    )
+
+
+def test_body_short_against_the_text_around_it_is_widened() -> None:
+    text = extract_article(_steps_page()).text
+    assert_paragraphs_in_order(text)
+    assert "Step 3" in text
+    assert "Home" not in text
+
+
+def test_long_paragraph_repeated_in_place_is_kept_twice() -> None:
+    repeated = f"<p>{PARAGRAPHS[0]}</p>" * 2 + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    html = f"<html><body><article><h1>{TITLE}</h1>{repeated}</article></body></html>"
+    assert extract_article(html).text.count(PARAGRAPHS[0]) == 2

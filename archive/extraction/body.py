@@ -37,6 +37,7 @@ from archive.extraction.hints import (
     TIMESTAMP_MAX,
     UI_LABEL,
 )
+from archive.extraction.region import widen_to_region
 from archive.extraction.select import choose, is_teaser_link
 
 _WORD = re.compile(r"\w+")
@@ -209,7 +210,7 @@ def extract_body(soup: BeautifulSoup, *, title: str | None = None) -> Body:
     """
     root = soup.body if isinstance(soup.body, Tag) else soup
     page = walk(root)
-    chosen = choose(page)
+    chosen = widen_to_region(page, choose(page))
     texts, density = _emit(page, chosen, title)
     return Body(
         text="\n\n".join(texts),

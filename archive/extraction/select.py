@@ -22,6 +22,7 @@ elements never join one.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from archive.extraction.blocks import Block, Node, Page
 from archive.extraction.hints import COMMENTS, PARAGRAPH_TAGS, content_weight
@@ -168,7 +169,7 @@ def _joins(node: Node, min_good: float, min_paragraphs: int) -> bool:
     )
 
 
-def _inside_article(nodes: list[Node], index: int) -> bool:
+def inside_article(nodes: list[Node], index: int) -> bool:
     """True when the element is an ``<article>`` or lies inside one."""
     while index >= 0:
         if nodes[index].tag.name == "article":
@@ -190,8 +191,20 @@ def _plain_sibling(page: Page, index: int, flagged: list[bool]) -> bool:
     )
 
 
-def choose(page: Page) -> list[int]:
-    """Indices of the blocks making up the main content, in document order."""
+@dataclass(slots=True)
+class Choice:
+    """The main content's blocks, the container they were chosen by, and the furniture."""
+
+    #: indices of the blocks, in document order (none in furniture)
+    blocks: list[int]
+    #: the best-scored node, -1 when no block reads like a paragraph
+    best: int
+    #: for each block of the page, whether it lies in furniture
+    flagged: list[bool]
+
+
+def choose(page: Page) -> Choice:
+    """The blocks making up the main content, in document order, and how they were found."""
     nodes = page.nodes
     flagged = _score(page)
     headline = next((i for i, b in enumerate(page.blocks) if nodes[b.node].tag.name == "h1"), -1)
@@ -205,7 +218,7 @@ def choose(page: Page) -> list[int]:
             if score > best_score:
                 best, best_score = i, score
     if best < 0:
-        return []
+        return Choice([], best, flagged)
     children: dict[int, list[int]] = {}
     for i, node in enumerate(nodes):
         if node.parent >= 0:
@@ -214,7 +227,7 @@ def choose(page: Page) -> list[int]:
     near_good = max(_SIBLING_MIN_GOOD, _SIBLING_SHARE * nodes[best].good)
     far_good = max(_FAR_MIN_GOOD, _FAR_SHARE * nodes[best].good)
     current = best
-    in_article = _inside_article(nodes, best)
+    in_article = inside_article(nodes, best)
     for level in range(1, _WIDEN_LEVELS + 1):
         parent = nodes[current].parent
         if parent < 0:
@@ -237,4 +250,4 @@ def choose(page: Page) -> list[int]:
         if nodes[parent].tag.name == "article":
             break  # the article is a whole: what lies around it is not
         current = parent
-    return [i for i in sorted(chosen) if not flagged[i]]
+    return Choice([i for i in sorted(chosen) if not flagged[i]], best, flagged)
