@@ -412,7 +412,7 @@ def test_body_short_against_the_text_around_it_is_widened() -> None:
     assert "Home" not in text
 
 
-def test_long_paragraph_repeated_in_place_is_kept_twice() -> None:
+def test_long_paragraph_repeated_in_its_own_role_is_kept_twice() -> None:
     repeated = f"<p>{PARAGRAPHS[0]}</p>" * 2 + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
     html = f"<html><body><article><h1>{TITLE}</h1>{repeated}</article></body></html>"
     assert extract_article(html).text.count(PARAGRAPHS[0]) == 2

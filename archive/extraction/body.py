@@ -169,7 +169,7 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
     links that follow the heading are.
     """
     titles = _title_keys(title)
-    seen: dict[str, int] = {}  # a long block's text -> the element holding its first copy
+    seen: dict[str, str] = {}  # a long block's text -> the tag of its first copy
     texts: list[str] = []
     chars = sum(page.blocks[i].chars for i in chosen)
     linked = sum(page.blocks[i].link_chars for i in chosen)
@@ -195,9 +195,8 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
             continue
         if len(text) >= _MIN_REPEATED:
             key = _key(text)
-            holder = node.parent
-            if seen.setdefault(key, holder) != holder:
-                continue  # a copy elsewhere (a pull quote, a summary box); in place, it is text
+            if seen.setdefault(key, tag) != tag:
+                continue  # a copy in another role (a pull quote, a standfirst); as such, text
         texts.append(text)
     return texts, linked / chars if chars else 0.0
 
