@@ -416,3 +416,36 @@ def test_long_paragraph_repeated_in_its_own_role_is_kept_twice() -> None:
     repeated = f"<p>{PARAGRAPHS[0]}</p>" * 2 + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
     html = f"<html><body><article><h1>{TITLE}</h1>{repeated}</article></body></html>"
     assert extract_article(html).text.count(PARAGRAPHS[0]) == 2
+
+
+def _thread_page(*, article: str = "") -> str:
+    """A discussion: every post marked up as a comment, each in a container of its own."""
+    posts = "".join(
+        f"<li class='comment'><div class='comment-author'>user{n}</div>"
+        f"<div class='comment-text'><p>{p}</p></div></li>"
+        for n, p in enumerate(PARAGRAPHS)
+    )
+    return (
+        f"<html><head><title>{TITLE}</title></head><body><div class='thread'>"
+        f"<h1>{TITLE}</h1>{article}<ol class='comment-list'>{posts}</ol></div></body></html>"
+    )
+
+
+def test_forum_thread_whose_posts_are_marked_as_comments_is_read() -> None:
+    article = extract_article(_thread_page())
+    assert_paragraphs_in_order(article.text)
+    assert article.page_type == "article"
+
+
+def test_comments_stay_out_when_the_page_has_an_article() -> None:
+    lead = "<div class='entry-content'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + "</div>"
+    text = extract_article(_thread_page(article=lead)).text
+    assert text == "\n\n".join(PARAGRAPHS[:2])
+
+
+def test_one_long_paragraph_of_prose_is_an_article() -> None:
+    prose = " ".join(PARAGRAPHS)
+    html = f"<html><head><title>{TITLE}</title></head><body><div><p>{prose}</p></div></body></html>"
+    article = extract_article(html)
+    assert article.text == prose
+    assert article.page_type == "article"

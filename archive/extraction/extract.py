@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from archive.article import Article
 from archive.exceptions import ExtractionError
+from archive.extraction import tuning
 from archive.extraction.body import Body, extract_body
 from archive.extraction.decode import decode_html, looks_binary
 from archive.extraction.metadata import Metadata, extract_metadata
@@ -34,23 +35,28 @@ def classify_page(meta: Metadata, body: Body) -> str:
     Listings: pages whose main text is mostly links, pages declaring a collection type
     (CollectionPage, ItemList...), and pages made of three or more headline-and-summary
     teasers that do not declare an article type. Articles: pages declaring an article
-    type with some text, and pages with several blocks of running text. A bare
-    ``og:type=website``, which many sites put on every page, only counts when the text
-    is short.
+    type with some text, and pages whose text is running prose, in one block or several.
+    A page whose text is one long article (``tuning.LONG_ARTICLE`` characters of few
+    links and no teasers) is an article whatever it declares. A bare ``og:type=website``,
+    which many sites put on every page, only counts when the text is short.
     """
     if not body.text:
         return "empty"
     declared_article = bool(meta.page_types & _ARTICLE_TYPES)
     declared_listing = bool(meta.page_types & _LISTING_TYPES) and not declared_article
-    if body.link_density > 0.5 or declared_listing:
+    length = len(body.text)
+    if body.link_density > 0.5:
+        return "listing"
+    if body.teasers < 3 and length >= tuning.LONG_ARTICLE and body.link_density < 0.2:
+        return "article"
+    if declared_listing:
         return "listing"
     if declared_article:
-        return "article" if len(body.text) >= 150 else "listing"
+        return "article" if length >= tuning.DECLARED_ARTICLE_MIN else "listing"
     if body.teasers >= 3:
         return "listing"
-    if body.blocks >= 2 and len(body.text) >= (400 if "website" not in meta.page_types else 800):
-        return "article"
-    return "listing"
+    website = "website" in meta.page_types
+    return "article" if length >= tuning.article_min(website=website) else "listing"
 
 
 def extract_article(html: bytes | str, url: str | None = None) -> Article:

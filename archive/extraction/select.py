@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archive.extraction import tuning
 from archive.extraction.blocks import Block, Node, Page
 from archive.extraction.hints import COMMENTS, PARAGRAPH_TAGS, content_weight
 
@@ -87,6 +88,44 @@ def _unflag_wrappers(page: Page, scores: list[float]) -> None:
             node.flag = 0
 
 
+def _in_comments(page: Page, block: Block) -> bool:
+    """True when a comment section holds the block."""
+    nodes = page.nodes
+    index = block.flag_node
+    while index >= 0:
+        if nodes[index].flag >= COMMENTS:
+            return True
+        index = nodes[index].flag_parent
+    return False
+
+
+def _unflag_discussion(page: Page, scores: list[float]) -> None:
+    """Clear the marks of comment sections on a page whose prose is all in them.
+
+    On a forum thread or a discussion page the posts are the text: when comment
+    sections hold ``tuning.DISCUSSION_SHARE`` of the page's paragraph score and what
+    lies outside them and outside other furniture scores less than
+    ``tuning.DISCUSSION_OUTSIDE_MAX``, they are read.
+    """
+    inside = outside = 0.0
+    for block, score in zip(page.blocks, scores, strict=True):
+        if not score:
+            continue
+        if block.flag_node < 0:
+            outside += score
+        elif _in_comments(page, block):
+            inside += score
+        elif not _is_flagged(page, block):
+            outside += score
+    if outside >= tuning.DISCUSSION_OUTSIDE_MAX:
+        return
+    if inside < tuning.DISCUSSION_SHARE * (inside + outside):
+        return
+    for node in page.nodes:
+        if node.flag >= COMMENTS:
+            node.flag = 0
+
+
 def _is_flagged(page: Page, block: Block) -> bool:
     """True when a furniture element (still marked as such) holds the block."""
     nodes = page.nodes
@@ -104,6 +143,7 @@ def _score(page: Page) -> list[bool]:
     nodes = page.nodes
     scores = [block_score(b) for b in page.blocks]
     _unflag_wrappers(page, scores)
+    _unflag_discussion(page, scores)
     flagged = [_is_flagged(page, b) if b.flag_node >= 0 else False for b in page.blocks]
     for block, score, skip in zip(page.blocks, scores, flagged, strict=True):
         own = nodes[block.node]

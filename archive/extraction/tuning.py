@@ -6,6 +6,15 @@ reader-pages, see ``docs/benchmarks.md``) and kept only if it lowered neither.
 
 from __future__ import annotations
 
+# --- discussion pages (archive.extraction.select) --------------------------------------
+
+#: Comment sections are read as the text when they hold this share of the page's
+#: paragraph score and the rest of the page scores less than this (not one paragraph of
+#: a few lines): a forum thread, whose posts are marked up as comments. A blog post
+#: with a short text and a long comment thread keeps its comments out.
+DISCUSSION_SHARE = 0.8
+DISCUSSION_OUTSIDE_MAX = 8.0
+
 # --- the fail-safe region (archive.extraction.region) ---------------------------------
 
 #: An ancestor of the chosen container replaces it when it holds this many times the
@@ -25,3 +34,19 @@ REGION_BLOCK_COST = 20.0
 #: A block this long, or ending like a sentence, is running text.
 PROSE_MIN_CHARS = 80
 SENTENCE_END = ".!?…\"”'’:;)。！？"
+
+# --- page classification (archive.extraction.extract.classify_page) --------------------
+
+#: Text of an article, with few links and no teasers, that no declared type overrules.
+LONG_ARTICLE = 2000
+#: Least text of a page declaring an article type (NewsArticle...) to be one.
+DECLARED_ARTICLE_MIN = 150
+#: Least text of a page declaring no type to be an article; more when it declares
+#: ``og:type=website``, which many sites put on every page, listings included.
+UNDECLARED_ARTICLE_MIN = 400
+WEBSITE_ARTICLE_MIN = 800
+
+
+def article_min(*, website: bool) -> int:
+    """Least text of an undeclared page to be an article."""
+    return WEBSITE_ARTICLE_MIN if website else UNDECLARED_ARTICLE_MIN
