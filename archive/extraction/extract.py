@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 #: Bumped whenever a change to extraction can change its output, so stored articles
 #: record which extractor produced them and can be re-extracted.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
