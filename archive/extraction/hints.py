@@ -294,6 +294,6 @@ TITLE_TAIL = re.compile(
     r"(?:\s*(?:…|\.\.\.)\s*|\s+|(?<=\W))(?:(?:see|read|view|show|load) more|continue reading"
     r"|read the full (?:story|article)|weiterlesen|mehr lesen|mehr erfahren|lire la suite"
     r"|en savoir plus|leer más|seguir leyendo|leia mais|continua a leggere|lees meer|läs mer"
-    r"|les mer|læs mere|czytaj dalej|читать далее)\W*$|\s*[→➔➜›»▶¶]+\s*$",
+    r"|les mer|læs mere|czytaj dalej|читать далее)\W*$|(?:\s+[›»]|\s*[→➔➜▶¶])+\s*$",
     re.IGNORECASE,
 )
