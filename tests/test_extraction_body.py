@@ -449,3 +449,20 @@ def test_one_long_paragraph_of_prose_is_an_article() -> None:
     article = extract_article(html)
     assert article.text == prose
     assert article.page_type == "article"
+
+
+def test_article_cut_into_body_containers_between_ads_is_joined() -> None:
+    def part(paragraphs: list[str]) -> str:
+        inner = "".join(f"<p>{p}</p>" for p in paragraphs)
+        return (f"<div class='grid'><div class='cell'><div class='article__body'>{inner}"
+                "</div></div></div>")
+
+    ad = "<div class='ad-slot'><span>Advertisement</span></div>"
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><main><h1>{TITLE}</h1>"
+        f"<section>{part(PARAGRAPHS[:3])}</section>{ad}"
+        f"<section><div>{part(PARAGRAPHS[3:])}</div></section>"
+        "<section class='more'><h2>More news</h2><ul><li><a href='/a'>Other story one here</a>"
+        "</li><li><a href='/b'>Other story two here</a></li></ul></section></main></body></html>"
+    )
+    assert extract_article(html).text == "\n\n".join(PARAGRAPHS)

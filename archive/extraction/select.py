@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from archive.extraction import tuning
 from archive.extraction.blocks import Block, Node, Page
-from archive.extraction.hints import COMMENTS, PARAGRAPH_TAGS, content_weight
+from archive.extraction.hints import COMMENTS, PARAGRAPH_TAGS, POSITIVE_WEIGHT, content_weight
 
 #: Share of a paragraph's score given to its container and each element above it.
 _LEVEL_SHARE = (1.0, 0.5, 0.25)
@@ -231,6 +231,47 @@ def _plain_sibling(page: Page, index: int, flagged: list[bool]) -> bool:
     )
 
 
+def _signature(node: Node) -> tuple[str, tuple[str, ...]] | None:
+    classes = node.tag.attrs.get("class")
+    if not isinstance(classes, list) or not classes:
+        return None
+    return node.tag.name or "", tuple(classes)
+
+
+def _same_kind(page: Page, best: int, in_article: bool) -> set[int]:
+    """Blocks of the elements marked up like the article's container, elsewhere.
+
+    Pages cut the article into several containers of one kind ("article__body" between
+    advertisements, one per section), too far apart to be siblings; each that holds
+    paragraphs of few links joins. Only classes naming the article's body count (not
+    the weaker "story", "post", "content").
+    """
+    nodes = page.nodes
+    signatures = set()
+    index = best
+    for _ in range(tuning.SAME_KIND_LEVELS):
+        signature = _signature(nodes[index])
+        if signature is not None and content_weight(nodes[index].tag) >= POSITIVE_WEIGHT:
+            signatures.add(signature)
+        index = nodes[index].parent
+        if index < 0:
+            break
+    if not signatures:
+        return set()
+    taken = nodes[best]
+    blocks: set[int] = set()
+    for i, node in enumerate(nodes):
+        if node.first_block < taken.end_block and node.end_block > taken.first_block:
+            continue  # the chosen container, what holds it or what it holds
+        if node.flag or _signature(node) not in signatures:
+            continue
+        if in_article and (node.articles or not inside_article(nodes, i)):
+            continue
+        if _joins(node, tuning.SAME_KIND_MIN_GOOD, 1):
+            blocks.update(range(node.first_block, node.end_block))
+    return blocks
+
+
 @dataclass(slots=True)
 class Choice:
     """The main content's blocks, the container they were chosen by, and the furniture."""
@@ -290,4 +331,5 @@ def choose(page: Page) -> Choice:
         if nodes[parent].tag.name == "article":
             break  # the article is a whole: what lies around it is not
         current = parent
+    chosen.update(_same_kind(page, best, in_article))
     return Choice([i for i in sorted(chosen) if not flagged[i]], best, flagged)

@@ -15,6 +15,14 @@ from __future__ import annotations
 DISCUSSION_SHARE = 0.8
 DISCUSSION_OUTSIDE_MAX = 8.0
 
+# --- containers of the same kind (archive.extraction.select) --------------------------
+
+#: The chosen container and this many levels above it give the class signatures
+#: (tag and classes, with a content-like class) of the article's containers...
+SAME_KIND_LEVELS = 3
+#: ... and an element of one of them elsewhere joins when its paragraphs score this.
+SAME_KIND_MIN_GOOD = 8.0
+
 # --- the fail-safe region (archive.extraction.region) ---------------------------------
 
 #: An ancestor of the chosen container replaces it when it holds this many times the
