@@ -31,13 +31,12 @@ from archive.extraction.hints import (
     DATELINE_MAX,
     HEADING_TAGS,
     PROMO,
-    RELATED_HEADING,
     TEASER_TAIL,
     TIMESTAMP,
     TIMESTAMP_MAX,
     UI_LABEL,
 )
-from archive.extraction.region import widen_to_region
+from archive.extraction.region import related_section, widen_to_region
 from archive.extraction.select import choose, is_teaser_link
 
 _WORD = re.compile(r"\w+")
@@ -46,9 +45,6 @@ _WORD = re.compile(r"\w+")
 _MIN_REPEATED = 100
 #: A mostly linked block is kept with this many characters of text outside links.
 _MIN_UNLINKED = 100
-_MAX_LABEL = 80
-#: Elements that may hold a section's label; the section is then their parent.
-_LABEL_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span"))
 #: A teaser (headline link and what follows it) holds at most this many characters.
 _MAX_TEASER = 400
 _URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
@@ -183,8 +179,8 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
             skip_until = -1
         node = page.nodes[block.node]
         tag = node.tag.name or ""
-        if len(block.text) <= _MAX_LABEL and RELATED_HEADING.match(block.text):
-            section = page.nodes[node.parent] if tag in _LABEL_TAGS and node.parent >= 0 else node
+        section = related_section(page, i)
+        if section is not None:
             skip_until = section.end_block
             links_only = section.chars * 2 >= chars
             continue

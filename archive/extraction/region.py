@@ -6,12 +6,14 @@ containers (one per step of a how-to, one per section of a long post), none of t
 like the best one, and the body comes out as a lead or one block.
 
 Here each ancestor of the chosen container is a candidate too. A block's *net* text is
-its unlinked text when it reads like a paragraph, and minus its link text otherwise
-(teasers count wholly against): the idea of body-text extraction by maximising text
-minus markup, over the element tree rather than the token stream. The ancestor with the
-largest net text replaces the choice when it holds markedly more paragraph text than the
-choice did, so a body that is short against what the page holds is widened, and a choice
-that already is the page's text region is kept.
+its unlinked text less its links when it reads like prose, and minus its link text and
+half its other text otherwise (labels, menus, player controls), less a cost per block;
+teasers and the blocks of a "Related articles" section count wholly against. This is the
+idea of body-text extraction by maximising text minus markup, over the element tree
+rather than the token stream. The ancestor with the largest net text replaces the choice
+when it holds markedly more prose than the choice did, so a body that is short against
+what the page holds is widened, and a choice that already is the page's text region is
+kept.
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ from __future__ import annotations
 from itertools import accumulate
 
 from archive.extraction import tuning
-from archive.extraction.blocks import Page
+from archive.extraction.blocks import Node, Page
+from archive.extraction.hints import RELATED_HEADING
 from archive.extraction.select import Choice, block_score, inside_article, is_teaser_link
+
+#: A related-links heading is at most this long...
+MAX_LABEL = 80
+#: ... and when it is one of these elements, its section is its parent.
+LABEL_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span"))
 
 
 def _is_prose(text: str) -> bool:
@@ -28,12 +36,40 @@ def _is_prose(text: str) -> bool:
     return len(text) >= tuning.PROSE_MIN_CHARS or text[-1] in tuning.SENTENCE_END
 
 
+def related_section(page: Page, index: int) -> Node | None:
+    """The section a "Related articles"-like heading at block ``index`` opens, if it is one.
+
+    The section is the heading's parent when the heading is a label element (a heading,
+    a paragraph, bold text), else its own element; wrappers of the label alone are
+    climbed out of.
+    """
+    block = page.blocks[index]
+    if len(block.text) > MAX_LABEL or not RELATED_HEADING.match(block.text):
+        return None
+    nodes = page.nodes
+    node = nodes[block.node]
+    section = nodes[node.parent] if node.tag.name in LABEL_TAGS and node.parent >= 0 else node
+    while section.end_block - section.first_block <= 1 and section.parent >= 0:
+        section = nodes[section.parent]
+    return section
+
+
 def _net(page: Page, flagged: list[bool]) -> tuple[list[float], list[float]]:
-    """Per block: net text (see module docstring), and paragraph text (0 when not one)."""
+    """Per block: net text (see module docstring), and paragraph text (0 when not one).
+
+    The blocks of a related-links section count as links: they are not emitted.
+    """
     net: list[float] = []
     prose: list[float] = []
-    for block, skip in zip(page.blocks, flagged, strict=True):
-        if skip:
+    related_end = -1
+    for i, (block, skip) in enumerate(zip(page.blocks, flagged, strict=True)):
+        section = None if skip else related_section(page, i)
+        if section is not None:
+            related_end = max(related_end, section.end_block)
+        if i < related_end and not skip:
+            net.append(-float(block.chars))
+            prose.append(0.0)
+        elif skip:
             net.append(0.0)
             prose.append(0.0)
         elif is_teaser_link(block) or block.link_first:
@@ -55,10 +91,10 @@ def _net(page: Page, flagged: list[bool]) -> tuple[list[float], list[float]]:
 def widen_to_region(page: Page, choice: Choice) -> list[int]:
     """The chosen blocks, or those of the ancestor of the chosen container holding the text.
 
-    Only a choice with less than ``tuning.REGION_SHORT_BODY`` characters of prose is
-    widened, to an ancestor holding ``tuning.REGION_GAIN`` times its prose and more net
-    text; not beyond an ``<article>`` holding the choice, nor to an element holding
-    several. The ancestor's furniture blocks stay out.
+    The choice is widened to the ancestor with the most net text, when that holds
+    ``tuning.REGION_GAIN`` times the choice's prose and more net text than it; not
+    beyond an ``<article>`` holding the choice, nor to an element holding several. The
+    ancestor's furniture blocks stay out.
     """
     chosen, best, flagged = choice.blocks, choice.best, choice.flagged
     if not chosen:
@@ -68,8 +104,6 @@ def widen_to_region(page: Page, choice: Choice) -> list[int]:
     prose_sum = [0.0, *accumulate(prose)]
     chosen_net = sum(net[i] for i in chosen)
     chosen_prose = sum(prose[i] for i in chosen)
-    if chosen_prose >= tuning.REGION_SHORT_BODY:
-        return chosen
     nodes = page.nodes
     region, region_net = -1, chosen_net
     index = nodes[best].parent
