@@ -466,3 +466,11 @@ def test_article_cut_into_body_containers_between_ads_is_joined() -> None:
         "</li><li><a href='/b'>Other story two here</a></li></ul></section></main></body></html>"
     )
     assert extract_article(html).text == "\n\n".join(PARAGRAPHS)
+
+
+def test_link_marked_like_furniture_inside_a_paragraph_stays_in_its_sentence() -> None:
+    first = (f"{PARAGRAPHS[0][:40]}<a class='meta-tag' href='/tag/bridge'>footbridge</a>"
+             f"{PARAGRAPHS[0][40:]}")
+    html = page().replace(f"<p>{PARAGRAPHS[0]}</p>", f"<p>{first}</p>")
+    text = extract_article(html).text
+    assert text.split("\n\n")[0] == PARAGRAPHS[0][:40] + "footbridge" + PARAGRAPHS[0][40:]
