@@ -152,9 +152,10 @@ def test_html_blocks_text_separates_blocks() -> None:
 
 # --- real pages ---------------------------------------------------------------------------
 
+#: Only a checkout without ``../shared`` skips the corpus tests; with it, a missing corpus
+#: fails them.
 needs_corpora = pytest.mark.skipif(
-    not (CORPORA / "article-bodies" / "ground-truth.json").is_file(),
-    reason=f"the shared corpora are not at {CORPORA}",
+    not CORPORA.parent.is_dir(), reason=f"no shared folder at {CORPORA.parent}"
 )
 
 
