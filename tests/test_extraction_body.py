@@ -474,3 +474,25 @@ def test_link_marked_like_furniture_inside_a_paragraph_stays_in_its_sentence() -
     html = page().replace(f"<p>{PARAGRAPHS[0]}</p>", f"<p>{first}</p>")
     text = extract_article(html).text
     assert text.split("\n\n")[0] == PARAGRAPHS[0][:40] + "footbridge" + PARAGRAPHS[0][40:]
+
+
+def _declared_page(article_body: str, markup: str) -> str:
+    import json
+
+    ld = json.dumps({"@type": "NewsArticle", "headline": TITLE, "articleBody": article_body})
+    return (f"<html><head><title>{TITLE}</title><script type='application/ld+json'>{ld}"
+            f"</script></head><body><div id='app'>{markup}</div></body></html>")
+
+
+def test_declared_article_body_replaces_a_notice_rendered_in_its_place() -> None:
+    declared = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    notice = "<p>Please enable JavaScript to read this article on our site, thank you.</p>"
+    article = extract_article(_declared_page(declared, notice))
+    assert article.text == "\n\n".join(PARAGRAPHS)
+    assert article.page_type == "article"
+
+
+def test_markup_body_wins_over_a_declared_summary() -> None:
+    markup = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    article = extract_article(_declared_page(PARAGRAPHS[0][:120], markup))
+    assert article.text == "\n\n".join(PARAGRAPHS)

@@ -11,6 +11,7 @@ from archive.article import Article
 from archive.exceptions import ExtractionError
 from archive.extraction import tuning
 from archive.extraction.body import Body, extract_body
+from archive.extraction.declared import with_declared
 from archive.extraction.decode import decode_html, looks_binary
 from archive.extraction.metadata import Metadata, extract_metadata
 from archive.extraction.prepare import prepare_html
@@ -100,7 +101,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     page = prepare_html(text)
     soup = BeautifulSoup(page.html, "lxml")
     meta = extract_metadata(soup, page.json_ld, url, html=text)
-    body = extract_body(soup, title=meta.title)
+    body = with_declared(extract_body(soup, title=meta.title), page.json_ld)
     return Article(
         text=body.text,
         title=meta.title,

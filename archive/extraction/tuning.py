@@ -35,6 +35,14 @@ REGION_GAIN = 2.0
 REGION_LABEL_WEIGHT = 0.5
 REGION_BLOCK_COST = 20.0
 
+# --- the declared body (archive.extraction.declared) ----------------------------------
+
+#: The JSON-LD ``articleBody`` replaces the body found in the markup when that holds less
+#: than this share of its characters (a teaser or a notice where scripts render the
+#: article), provided the declared body holds this many characters.
+DECLARED_SHARE = 0.3
+DECLARED_MIN = 500
+
 # --- what reads as prose ---------------------------------------------------------------
 
 #: A block this long, or ending like a sentence, is running text.
