@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
+from archive.extraction import tuning
 from archive.extraction.blocks import Block, Page, walk
 from archive.extraction.hints import (
     CREDIT,
@@ -40,13 +41,6 @@ from archive.extraction.region import related_section, widen_to_region
 from archive.extraction.select import choose, is_teaser_link
 
 _WORD = re.compile(r"\w+")
-#: Blocks this long are kept once only (short ones, like table cells or "Step 1"
-#: headings, may rightly repeat).
-_MIN_REPEATED = 100
-#: A mostly linked block is kept with this many characters of text outside links.
-_MIN_UNLINKED = 100
-#: A teaser (headline link and what follows it) holds at most this many characters.
-_MAX_TEASER = 400
 _URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
@@ -97,7 +91,7 @@ def _text_with_link(text: str, block: Block) -> bool:
     led by a linked sentence."""
     if _URL.match(text):
         return True
-    return block.chars - block.link_chars >= _MIN_UNLINKED
+    return block.chars - block.link_chars >= tuning.MIN_UNLINKED
 
 
 def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
@@ -114,9 +108,11 @@ def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
         return None
     if tag in HEADING_TAGS and _is_headline(text, titles):
         return None
-    if PROMO.match(text) and (len(text) < 300 or block.link_density > 0.3):
+    if PROMO.match(text) and (
+        len(text) < tuning.PROMO_MAX_CHARS or block.link_density > tuning.PROMO_MAX_LINKS
+    ):
         return None
-    if block.link_density > 0.5 and not _text_with_link(text, block):
+    if block.link_density > tuning.PARAGRAPH_MAX_LINKS and not _text_with_link(text, block):
         return None
     tail = TEASER_TAIL.search(text)
     if tail is not None:
@@ -143,7 +139,7 @@ def _teaser_items(page: Page, chosen: list[int]) -> int:
     for i in chosen:
         block = page.blocks[i]
         if is_teaser_link(block) and not PROMO.match(block.text):
-            if 0 <= segment <= _MAX_TEASER:
+            if 0 <= segment <= tuning.MAX_TEASER:
                 items += 1
                 in_items += segment
             segment = 0
@@ -151,7 +147,7 @@ def _teaser_items(page: Page, chosen: list[int]) -> int:
         total += len(block.text)
         if segment >= 0:
             segment += len(block.text)
-    if 0 <= segment <= _MAX_TEASER:
+    if 0 <= segment <= tuning.MAX_TEASER:
         items += 1
         in_items += segment
     return items if in_items * 2 >= total else 0
@@ -174,7 +170,10 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
     for i in chosen:
         block = page.blocks[i]
         if i < skip_until:
-            if not links_only or (block.link_density >= 0.5 or len(block.text) < 25):
+            if not links_only or (
+                block.link_density >= tuning.PARAGRAPH_MAX_LINKS
+                or len(block.text) < tuning.MIN_PARAGRAPH
+            ):
                 continue
             skip_until = -1
         node = page.nodes[block.node]
@@ -189,7 +188,7 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
         text = _clean(block.text, block, tag, titles)
         if text is None:
             continue
-        if len(text) >= _MIN_REPEATED:
+        if len(text) >= tuning.MIN_REPEATED:
             key = _key(text)
             if seen.setdefault(key, tag) != tag:
                 continue  # a copy in another role (a pull quote, a standfirst); as such, text

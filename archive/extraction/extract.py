@@ -46,15 +46,17 @@ def classify_page(meta: Metadata, body: Body) -> str:
     declared_article = bool(meta.page_types & _ARTICLE_TYPES)
     declared_listing = bool(meta.page_types & _LISTING_TYPES) and not declared_article
     length = len(body.text)
-    if body.link_density > 0.5:
+    if body.link_density > tuning.LISTING_LINK_DENSITY:
         return "listing"
-    if body.teasers < 3 and length >= tuning.LONG_ARTICLE and body.link_density < 0.2:
+    few_links = body.link_density < tuning.LONG_ARTICLE_MAX_LINKS
+    long_article = length >= tuning.LONG_ARTICLE and few_links
+    if long_article and body.teasers < tuning.LISTING_TEASERS:
         return "article"
     if declared_listing:
         return "listing"
     if declared_article:
         return "article" if length >= tuning.DECLARED_ARTICLE_MIN else "listing"
-    if body.teasers >= 3:
+    if body.teasers >= tuning.LISTING_TEASERS:
         return "listing"
     website = "website" in meta.page_types
     return "article" if length >= tuning.article_min(website=website) else "listing"

@@ -28,38 +28,13 @@ from archive.extraction import tuning
 from archive.extraction.blocks import Block, Node, Page
 from archive.extraction.hints import COMMENTS, PARAGRAPH_TAGS, POSITIVE_WEIGHT, content_weight
 
-#: Share of a paragraph's score given to its container and each element above it.
-_LEVEL_SHARE = (1.0, 0.5, 0.25)
-_MIN_PARAGRAPH = 25
 _PUNCTUATION = re.compile(r"[,.;:!?،؛。，、；：！？]")
-#: Paragraphs that begin with a link (a headline), when they are this many and more than
-#: this share, make a list of teasers rather than an article.
-_TEASER_LIST_MIN = 3
-_TEASER_LIST_SHARE = 0.6
-#: A candidate holding the page's first <h1>, or starting this few blocks after it, has
-#: its score raised by this factor.
-_NEAR_HEADLINE = 5
-_HEADLINE_BONUS = 1.1
-#: How many levels above the best candidate siblings are looked for.
-_WIDEN_LEVELS = 6
-#: A sibling joins when it holds this share of the best candidate's paragraph score...
-_SIBLING_SHARE = 0.15
-_SIBLING_MIN_GOOD = 3.0
-#: ... and, beyond the grandparent, this share, this score and two paragraphs at least.
-_FAR_SHARE = 0.2
-_FAR_MIN_GOOD = 15.0
-#: A sibling before the article of at most this many blocks joins if they are all plain
-#: paragraphs (a lead paragraph set apart).
-_PLAIN_SIBLING_BLOCKS = 3
-_SIBLING_MAX_LINKS = 0.3
-#: A furniture-looking element holding this share of the page's paragraphs is a wrapper.
-_WRAPPER_SHARE = 0.5
 
 
 def block_score(block: Block) -> float:
     """How much a block reads like a paragraph of running text (0 when it does not)."""
     length = len(block.text)
-    if length < _MIN_PARAGRAPH or block.link_density > 0.5:
+    if length < tuning.MIN_PARAGRAPH or block.link_density > tuning.PARAGRAPH_MAX_LINKS:
         return 0.0
     punctuation = len(_PUNCTUATION.findall(block.text))
     return (1.0 + min(punctuation, 20) + min(length / 100.0, 3.0)) * (1.0 - block.link_density)
@@ -82,7 +57,7 @@ def _unflag_wrappers(page: Page, scores: list[float]) -> None:
         totals[block.node] += score
     for i in range(len(nodes) - 1, 0, -1):
         totals[nodes[i].parent] += totals[i]
-    limit = _WRAPPER_SHARE * totals[0]
+    limit = tuning.WRAPPER_SHARE * totals[0]
     for i, node in enumerate(nodes):
         if node.flag and node.flag < COMMENTS and totals[i] > 0 and totals[i] >= limit:
             node.flag = 0
@@ -161,7 +136,7 @@ def _score(page: Page) -> list[bool]:
         index = block.node
         if own.tag.name in PARAGRAPH_TAGS and own.parent >= 0:
             index = own.parent
-        for share in _LEVEL_SHARE:
+        for share in tuning.LEVEL_SHARE:
             nodes[index].score += score * share
             if nodes[index].tag.name == "article":
                 break  # an <article> is a whole: its text does not score what holds it
@@ -183,7 +158,7 @@ def _score(page: Page) -> list[bool]:
 def _candidate_score(node: Node) -> float:
     score = (node.score + content_weight(node.tag)) * (1.0 - node.link_density)
     led = node.link_first
-    if led >= _TEASER_LIST_MIN and led > _TEASER_LIST_SHARE * node.paragraphs:
+    if led >= tuning.TEASER_LIST_MIN and led > tuning.TEASER_LIST_SHARE * node.paragraphs:
         score *= 1.0 - led / node.paragraphs  # a list of teasers
     return score
 
@@ -191,8 +166,8 @@ def _candidate_score(node: Node) -> float:
 def _plain_paragraph(block: Block) -> bool:
     """True for a block of running text with few links, worth keeping next to the article."""
     length = len(block.text)
-    if length >= 80:
-        return block.link_density < 0.25
+    if length >= tuning.PROSE_MIN_CHARS:
+        return block.link_density < tuning.PLAIN_MAX_LINKS
     return (
         block.link_density == 0 and length > 0 and block.text[-1] in ".!?…\"”'’"
     )
@@ -203,7 +178,7 @@ def _joins(node: Node, min_good: float, min_paragraphs: int) -> bool:
     return (
         node.good >= min_good
         and node.paragraphs >= min_paragraphs
-        and node.link_density < _SIBLING_MAX_LINKS
+        and node.link_density < tuning.SIBLING_MAX_LINKS
         and node.teasers * 3 <= node.paragraphs
         and node.link_first * 2 <= node.paragraphs
     )
@@ -222,7 +197,7 @@ def _plain_sibling(page: Page, index: int, flagged: list[bool]) -> bool:
     """True for a small element holding only plain paragraphs (not list items: a summary
     of key points is set apart that way)."""
     node = page.nodes[index]
-    if not node.paragraphs or node.end_block - node.first_block > _PLAIN_SIBLING_BLOCKS:
+    if not node.paragraphs or node.end_block - node.first_block > tuning.PLAIN_SIBLING_BLOCKS:
         return False
     return all(
         flagged[i]
@@ -294,8 +269,9 @@ def choose(page: Page) -> Choice:
     for i, node in enumerate(nodes):
         if node.score > 0 and not node.flag:
             score = _candidate_score(node)
-            if headline >= 0 and node.first_block - _NEAR_HEADLINE <= headline < node.end_block:
-                score *= _HEADLINE_BONUS  # the article follows its headline
+            near = node.first_block - tuning.NEAR_HEADLINE
+            if headline >= 0 and near <= headline < node.end_block:
+                score *= tuning.HEADLINE_BONUS  # the article follows its headline
             if score > best_score:
                 best, best_score = i, score
     if best < 0:
@@ -305,11 +281,11 @@ def choose(page: Page) -> Choice:
         if node.parent >= 0:
             children.setdefault(node.parent, []).append(i)
     chosen = set(range(nodes[best].first_block, nodes[best].end_block))
-    near_good = max(_SIBLING_MIN_GOOD, _SIBLING_SHARE * nodes[best].good)
-    far_good = max(_FAR_MIN_GOOD, _FAR_SHARE * nodes[best].good)
+    near_good = max(tuning.SIBLING_MIN_GOOD, tuning.SIBLING_SHARE * nodes[best].good)
+    far_good = max(tuning.FAR_MIN_GOOD, tuning.FAR_SHARE * nodes[best].good)
     current = best
     in_article = inside_article(nodes, best)
-    for level in range(1, _WIDEN_LEVELS + 1):
+    for level in range(1, tuning.WIDEN_LEVELS + 1):
         parent = nodes[current].parent
         if parent < 0:
             break

@@ -6,6 +6,45 @@ reader-pages, see ``docs/benchmarks.md``) and kept only if it lowered neither.
 
 from __future__ import annotations
 
+# --- choosing the article's container (archive.extraction.select) --------------------
+
+#: Share of a paragraph's score given to its container and each element above it.
+LEVEL_SHARE = (1.0, 0.5, 0.25)
+#: A block reads like a paragraph from this many characters (and few links).
+MIN_PARAGRAPH = 25
+#: Paragraphs that begin with a link (a headline), when they are this many and more than
+#: this share, make a list of teasers rather than an article.
+TEASER_LIST_MIN = 3
+TEASER_LIST_SHARE = 0.6
+#: A candidate holding the page's first <h1>, or starting this few blocks after it, has
+#: its score raised by this factor.
+NEAR_HEADLINE = 5
+HEADLINE_BONUS = 1.1
+#: How many levels above the best candidate siblings are looked for.
+WIDEN_LEVELS = 6
+#: A sibling joins when it holds this share of the best candidate's paragraph score...
+SIBLING_SHARE = 0.15
+SIBLING_MIN_GOOD = 3.0
+#: ... and, beyond the grandparent, this share, this score and two paragraphs at least.
+FAR_SHARE = 0.2
+FAR_MIN_GOOD = 15.0
+#: A sibling before the article of at most this many blocks joins if they are all plain
+#: paragraphs (a lead paragraph set apart).
+PLAIN_SIBLING_BLOCKS = 3
+SIBLING_MAX_LINKS = 0.3
+#: A furniture-looking element holding this share of the page's paragraphs is a wrapper.
+WRAPPER_SHARE = 0.5
+
+# --- emitting the text (archive.extraction.body) ---------------------------------------
+
+#: Blocks this long are kept once only (short ones, like table cells or "Step 1"
+#: headings, may rightly repeat).
+MIN_REPEATED = 100
+#: A mostly linked block is kept with this many characters of text outside links.
+MIN_UNLINKED = 100
+#: A teaser (headline link and what follows it) holds at most this many characters.
+MAX_TEASER = 400
+
 # --- discussion pages (archive.extraction.select) --------------------------------------
 
 #: Comment sections are read as the text when they hold this share of the page's
@@ -22,6 +61,15 @@ DISCUSSION_OUTSIDE_MAX = 8.0
 SAME_KIND_LEVELS = 3
 #: ... and an element of one of them elsewhere joins when its paragraphs score this.
 SAME_KIND_MIN_GOOD = 8.0
+
+#: A block more in links than this is no paragraph (nor kept as text unless much of it
+#: is outside links).
+PARAGRAPH_MAX_LINKS = 0.5
+#: A plain paragraph next to the article (a lead set apart) has fewer links than this.
+PLAIN_MAX_LINKS = 0.25
+#: A "READ ALSO: ..." promotion is dropped when shorter than this or this linked.
+PROMO_MAX_CHARS = 300
+PROMO_MAX_LINKS = 0.3
 
 # --- the fail-safe region (archive.extraction.region) ---------------------------------
 
@@ -51,8 +99,14 @@ SENTENCE_END = ".!?…\"”'’:;)。！？"
 
 # --- page classification (archive.extraction.extract.classify_page) --------------------
 
-#: Text of an article, with few links and no teasers, that no declared type overrules.
+#: A page whose chosen text is more in links than this is a listing.
+LISTING_LINK_DENSITY = 0.5
+#: Text of an article, with few links (under this share) and no teasers, that no
+#: declared type overrules.
 LONG_ARTICLE = 2000
+LONG_ARTICLE_MAX_LINKS = 0.2
+#: This many headline-and-summary teasers make a listing.
+LISTING_TEASERS = 3
 #: Least text of a page declaring an article type (NewsArticle...) to be one.
 DECLARED_ARTICLE_MIN = 150
 #: Least text of a page declaring no type to be an article; more when it declares
