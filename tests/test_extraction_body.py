@@ -496,3 +496,20 @@ def test_markup_body_wins_over_a_declared_summary() -> None:
     markup = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     article = extract_article(_declared_page(PARAGRAPHS[0][:120], markup))
     assert article.text == "\n\n".join(PARAGRAPHS)
+
+
+def test_section_headed_recommended_for_you_does_not_join_the_article() -> None:
+    teaser = ("<li><div class='card'><h3>Another story of the week, told in a headline</h3>"
+              "<p>A summary of that other story, long enough to read like a paragraph of "
+              "prose, with commas, clauses and a full stop at its end, as summaries do.</p>"
+              "<div class='source'>Evening Show</div></div></li>")
+    story = "".join(
+        f"<div class='wrap'><div class='inner'><p>{p}</p></div></div>" for p in PARAGRAPHS
+    )
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><div class='page'>"
+        f"<div class='story'><h1>{TITLE}</h1>{story}</div>"
+        f"<div class='recs'><div class='head'><h2>Recommended for You</h2></div>"
+        f"<ul>{teaser * 4}</ul></div></div></body></html>"
+    )
+    assert extract_article(html).text == "\n\n".join(PARAGRAPHS)

@@ -25,9 +25,7 @@ from archive.extraction.blocks import Node, Page
 from archive.extraction.hints import RELATED_HEADING
 from archive.extraction.select import Choice, block_score, inside_article, is_teaser_link
 
-#: A related-links heading is at most this long...
-MAX_LABEL = 80
-#: ... and when it is one of these elements, its section is its parent.
+#: When a related-links heading is one of these elements, its section is its parent.
 LABEL_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span"))
 
 
@@ -44,7 +42,7 @@ def related_section(page: Page, index: int) -> Node | None:
     climbed out of.
     """
     block = page.blocks[index]
-    if len(block.text) > MAX_LABEL or not RELATED_HEADING.match(block.text):
+    if len(block.text) > tuning.MAX_LABEL or not RELATED_HEADING.match(block.text):
         return None
     nodes = page.nodes
     node = nodes[block.node]

@@ -26,7 +26,13 @@ from dataclasses import dataclass
 
 from archive.extraction import tuning
 from archive.extraction.blocks import Block, Node, Page
-from archive.extraction.hints import COMMENTS, PARAGRAPH_TAGS, POSITIVE_WEIGHT, content_weight
+from archive.extraction.hints import (
+    COMMENTS,
+    PARAGRAPH_TAGS,
+    POSITIVE_WEIGHT,
+    RELATED_HEADING,
+    content_weight,
+)
 
 _PUNCTUATION = re.compile(r"[,.;:!?،؛。，、；：！？]")
 
@@ -184,6 +190,14 @@ def _joins(node: Node, min_good: float, min_paragraphs: int) -> bool:
     )
 
 
+def _headed_as_related(page: Page, node: Node) -> bool:
+    """True when the element opens with a heading like "Related articles"."""
+    if node.first_block >= node.end_block:
+        return False
+    text = page.blocks[node.first_block].text
+    return len(text) <= tuning.MAX_LABEL and RELATED_HEADING.match(text) is not None
+
+
 def inside_article(nodes: list[Node], index: int) -> bool:
     """True when the element is an ``<article>`` or lies inside one."""
     while index >= 0:
@@ -295,6 +309,8 @@ def choose(page: Page) -> Choice:
                 continue
             if in_article and (nodes[j].articles or nodes[j].tag.name == "article"):
                 continue  # another article, as in a list of posts
+            if _headed_as_related(page, nodes[j]):
+                continue  # "Recommended for you": other pages, however they read
             if _joins(nodes[j], min_good, min_paragraphs) or (
                 level <= 2 and j < current and _plain_sibling(page, j, flagged)
             ):

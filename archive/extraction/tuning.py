@@ -37,6 +37,9 @@ WRAPPER_SHARE = 0.5
 
 # --- emitting the text (archive.extraction.body) ---------------------------------------
 
+#: A heading like "Related articles" or "You may also like" is at most this long.
+MAX_LABEL = 80
+
 #: Blocks this long are kept once only (short ones, like table cells or "Step 1"
 #: headings, may rightly repeat).
 MIN_REPEATED = 100
