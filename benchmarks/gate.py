@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.bodies import OursExtras, ours_capturing, ours_extras, score_body_pass, subset
-from benchmarks.corpora import DEFAULT_CORPORA, load_body_corpora, load_dates
+from benchmarks.corpora import (
+    BODIES,
+    DATES,
+    DEFAULT_CORPORA,
+    READER,
+    load_body_corpora,
+    load_dates,
+)
 from benchmarks.dates import score_date_pass
 from benchmarks.measure import timed_pass
 from benchmarks.tools import BODY_TOOLS, DATE_TOOLS
@@ -114,8 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA,
                         help="folder holding the shared corpora (default: %(default)s)")
     args = parser.parse_args(argv)
-    if not (args.corpora / "article-bodies").is_dir():
-        print(f"gate: no corpora at {args.corpora}", file=sys.stderr)
+    missing = [name for name in (BODIES, READER, DATES) if not (args.corpora / name).is_dir()]
+    if missing:
+        print(f"gate: no {', '.join(missing)} under {args.corpora}", file=sys.stderr)
         return 2
     start = time.perf_counter()
     checks, problems = run_checks(args.corpora)
