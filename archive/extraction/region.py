@@ -23,7 +23,7 @@ from itertools import accumulate
 from archive.extraction import tuning
 from archive.extraction.blocks import Node, Page
 from archive.extraction.hints import RELATED_HEADING
-from archive.extraction.select import Choice, block_score, inside_article, is_teaser_link
+from archive.extraction.select import Choice, is_teaser_link
 
 #: When a related-links heading is one of these elements, its section is its parent.
 LABEL_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span"))
@@ -52,7 +52,9 @@ def related_section(page: Page, index: int) -> Node | None:
     return section
 
 
-def _net(page: Page, flagged: list[bool]) -> tuple[list[float], list[float]]:
+def _net(
+    page: Page, flagged: list[bool], scores: list[float]
+) -> tuple[list[float], list[float]]:
     """Per block: net text (see module docstring), and paragraph text (0 when not one).
 
     The blocks of a related-links section count as links: they are not emitted.
@@ -60,7 +62,7 @@ def _net(page: Page, flagged: list[bool]) -> tuple[list[float], list[float]]:
     net: list[float] = []
     prose: list[float] = []
     related_end = -1
-    for i, (block, skip) in enumerate(zip(page.blocks, flagged, strict=True)):
+    for i, (block, skip, score) in enumerate(zip(page.blocks, flagged, scores, strict=True)):
         section = None if skip else related_section(page, i)
         if section is not None:
             related_end = max(related_end, section.end_block)
@@ -73,7 +75,7 @@ def _net(page: Page, flagged: list[bool]) -> tuple[list[float], list[float]]:
         elif is_teaser_link(block) or block.link_first:
             net.append(-float(block.chars))
             prose.append(0.0)
-        elif block_score(block) > 0 and _is_prose(block.text):
+        elif score > 0 and _is_prose(block.text):
             text = float(block.chars - block.link_chars)
             net.append(text - block.link_chars - tuning.REGION_BLOCK_COST)
             prose.append(text)
@@ -97,7 +99,7 @@ def widen_to_region(page: Page, choice: Choice) -> list[int]:
     chosen, best, flagged = choice.blocks, choice.best, choice.flagged
     if not chosen:
         return chosen
-    net, prose = _net(page, flagged)
+    net, prose = _net(page, flagged, choice.scores)
     net_sum = [0.0, *accumulate(net)]
     prose_sum = [0.0, *accumulate(prose)]
     chosen_net = sum(net[i] for i in chosen)
@@ -105,11 +107,10 @@ def widen_to_region(page: Page, choice: Choice) -> list[int]:
     nodes = page.nodes
     region, region_net = -1, chosen_net
     index = nodes[best].parent
-    in_article = inside_article(nodes, best)
     while index >= 0:
         node = nodes[index]
-        if node.articles > 1 or (in_article and not inside_article(nodes, index)):
-            break  # the article is a whole; a list of posts holds other articles
+        if node.articles > 1 or index < choice.article:
+            break  # the article is a whole (what holds it comes before it); a list of posts
         value = net_sum[node.end_block] - net_sum[node.first_block]
         held = prose_sum[node.end_block] - prose_sum[node.first_block]
         if value > region_net and held >= tuning.REGION_GAIN * chosen_prose:

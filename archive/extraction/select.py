@@ -69,15 +69,15 @@ def _unflag_wrappers(page: Page, scores: list[float]) -> None:
             node.flag = 0
 
 
-def _in_comments(page: Page, block: Block) -> bool:
-    """True when a comment section holds the block."""
-    nodes = page.nodes
-    index = block.flag_node
-    while index >= 0:
-        if nodes[index].flag >= COMMENTS:
-            return True
-        index = nodes[index].flag_parent
-    return False
+def _marked(nodes: list[Node], level: int) -> list[bool]:
+    """For each node, whether it or a marked node above it has at least ``level``.
+
+    One pass: nodes come in document order, each after the nodes holding it.
+    """
+    marked = [False] * len(nodes)
+    for i, node in enumerate(nodes):
+        marked[i] = node.flag >= level or (node.flag_parent >= 0 and marked[node.flag_parent])
+    return marked
 
 
 def _unflag_discussion(page: Page, scores: list[float]) -> None:
@@ -88,15 +88,17 @@ def _unflag_discussion(page: Page, scores: list[float]) -> None:
     lies outside them and outside other furniture scores less than
     ``tuning.DISCUSSION_OUTSIDE_MAX``, they are read.
     """
+    comments = _marked(page.nodes, COMMENTS)
+    furniture = _marked(page.nodes, 1)
     inside = outside = 0.0
     for block, score in zip(page.blocks, scores, strict=True):
         if not score:
             continue
         if block.flag_node < 0:
             outside += score
-        elif _in_comments(page, block):
+        elif comments[block.flag_node]:
             inside += score
-        elif not _is_flagged(page, block):
+        elif not furniture[block.flag_node]:
             outside += score
     if outside >= tuning.DISCUSSION_OUTSIDE_MAX:
         return
@@ -107,25 +109,17 @@ def _unflag_discussion(page: Page, scores: list[float]) -> None:
             node.flag = 0
 
 
-def _is_flagged(page: Page, block: Block) -> bool:
-    """True when a furniture element (still marked as such) holds the block."""
-    nodes = page.nodes
-    index = block.flag_node
-    while index >= 0 and not nodes[index].flag:
-        index = nodes[index].flag_parent
-    return index >= 0
-
-
-def _score(page: Page) -> list[bool]:
+def _score(page: Page) -> tuple[list[bool], list[float]]:
     """Fill in the nodes' scores and totals from the blocks outside furniture.
 
-    Returns, for each block, whether it lies in furniture.
+    Returns, for each block, whether it lies in furniture, and its paragraph score.
     """
     nodes = page.nodes
     scores = [block_score(b) for b in page.blocks]
     _unflag_wrappers(page, scores)
     _unflag_discussion(page, scores)
-    flagged = [_is_flagged(page, b) if b.flag_node >= 0 else False for b in page.blocks]
+    furniture = _marked(nodes, 1)
+    flagged = [b.flag_node >= 0 and furniture[b.flag_node] for b in page.blocks]
     for block, score, skip in zip(page.blocks, scores, flagged, strict=True):
         own = nodes[block.node]
         if is_teaser_link(block):  # furniture or not: teaser lists hide in <header>s
@@ -158,7 +152,7 @@ def _score(page: Page) -> list[bool]:
         parent.teasers += node.teasers
         parent.chars += node.chars
         parent.link_chars += node.link_chars
-    return flagged
+    return flagged, scores
 
 
 def _candidate_score(node: Node) -> float:
@@ -198,13 +192,15 @@ def _headed_as_related(page: Page, node: Node) -> bool:
     return len(text) <= tuning.MAX_LABEL and RELATED_HEADING.match(text) is not None
 
 
-def inside_article(nodes: list[Node], index: int) -> bool:
-    """True when the element is an ``<article>`` or lies inside one."""
-    while index >= 0:
-        if nodes[index].tag.name == "article":
-            return True
-        index = nodes[index].parent
-    return False
+def enclosing_articles(nodes: list[Node]) -> list[int]:
+    """For each node, the ``<article>`` that is or holds it (-1 when none), in one pass."""
+    found = [-1] * len(nodes)
+    for i, node in enumerate(nodes):
+        if node.tag.name == "article":
+            found[i] = i
+        elif node.parent >= 0:
+            found[i] = found[node.parent]
+    return found
 
 
 def _plain_sibling(page: Page, index: int, flagged: list[bool]) -> bool:
@@ -227,7 +223,7 @@ def _signature(node: Node) -> tuple[str, tuple[str, ...]] | None:
     return node.tag.name or "", tuple(classes)
 
 
-def _same_kind(page: Page, best: int, in_article: bool) -> set[int]:
+def _same_kind(page: Page, best: int, articles: list[int]) -> set[int]:
     """Blocks of the elements marked up like the article's container, elsewhere.
 
     Pages cut the article into several containers of one kind ("article__body" between
@@ -254,7 +250,7 @@ def _same_kind(page: Page, best: int, in_article: bool) -> set[int]:
             continue  # the chosen container, what holds it or what it holds
         if node.flag or _signature(node) not in signatures:
             continue
-        if in_article and (node.articles or not inside_article(nodes, i)):
+        if articles[best] >= 0 and (node.articles or articles[i] < 0):
             continue
         if _joins(node, tuning.SAME_KIND_MIN_GOOD, 1):
             blocks.update(range(node.first_block, node.end_block))
@@ -271,12 +267,16 @@ class Choice:
     best: int
     #: for each block of the page, whether it lies in furniture
     flagged: list[bool]
+    #: for each block, how much it reads like a paragraph (see :func:`block_score`)
+    scores: list[float]
+    #: the ``<article>`` node that is or holds the best node, -1 when none
+    article: int = -1
 
 
 def choose(page: Page) -> Choice:
     """The blocks making up the main content, in document order, and how they were found."""
     nodes = page.nodes
-    flagged = _score(page)
+    flagged, scores = _score(page)
     headline = next((i for i, b in enumerate(page.blocks) if nodes[b.node].tag.name == "h1"), -1)
     best = -1
     best_score = 0.0
@@ -289,7 +289,7 @@ def choose(page: Page) -> Choice:
             if score > best_score:
                 best, best_score = i, score
     if best < 0:
-        return Choice([], best, flagged)
+        return Choice([], best, flagged, scores)
     children: dict[int, list[int]] = {}
     for i, node in enumerate(nodes):
         if node.parent >= 0:
@@ -298,7 +298,8 @@ def choose(page: Page) -> Choice:
     near_good = max(tuning.SIBLING_MIN_GOOD, tuning.SIBLING_SHARE * nodes[best].good)
     far_good = max(tuning.FAR_MIN_GOOD, tuning.FAR_SHARE * nodes[best].good)
     current = best
-    in_article = inside_article(nodes, best)
+    articles = enclosing_articles(nodes)
+    in_article = articles[best] >= 0
     for level in range(1, tuning.WIDEN_LEVELS + 1):
         parent = nodes[current].parent
         if parent < 0:
@@ -323,5 +324,6 @@ def choose(page: Page) -> Choice:
         if nodes[parent].tag.name == "article":
             break  # the article is a whole: what lies around it is not
         current = parent
-    chosen.update(_same_kind(page, best, in_article))
-    return Choice([i for i in sorted(chosen) if not flagged[i]], best, flagged)
+    chosen.update(_same_kind(page, best, articles))
+    blocks = [i for i in sorted(chosen) if not flagged[i]]
+    return Choice(blocks, best, flagged, scores, articles[best])
