@@ -50,8 +50,9 @@ def prefer_declared(text: str, json_ld: list[str]) -> str | None:
     Short: fewer than ``tuning.DECLARED_SHARE`` of its characters, the declared body
     holding ``tuning.DECLARED_MIN`` characters at least.
     """
-    if not any(_KEY in block for block in json_ld):
-        return None
+    longest = max((len(block) for block in json_ld if _KEY in block), default=0)
+    if longest < tuning.DECLARED_MIN or len(text) >= tuning.DECLARED_SHARE * longest:
+        return None  # the raw block bounds the declared body: no need to parse it
     declared = declared_body(json_ld)
     if len(declared) < tuning.DECLARED_MIN or len(text) >= tuning.DECLARED_SHARE * len(declared):
         return None
