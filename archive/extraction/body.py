@@ -4,12 +4,18 @@
    furniture (navigation, share bars, comments, ads, related lists, hidden elements...).
 2. :func:`~archive.extraction.select.choose` scores the elements by the paragraphs they
    hold and picks the article's container, widened to the sibling containers that
-   continue the article.
+   continue the article and to the containers of its kind elsewhere;
+   :func:`~archive.extraction.region.widen_to_region` then compares the choice with its
+   ancestors and takes the one holding the page's text when the choice is short
+   against it (thresholds in :mod:`archive.extraction.tuning`).
 3. The chosen blocks are emitted in order, dropping link lists, interface labels
    ("Advertisement", "Scroll to Top", "Next page"), promotions ("READ ALSO: ..."),
    sections headed "Related" or "You may also like", datelines, bylines and picture
    credits, teasers that repeat the headline ("...see more"), the headline itself and
-   repeated blocks.
+   copies of a block in another role (a pull quote repeating a paragraph).
+
+The orchestrator may still prefer the page's JSON-LD ``articleBody`` when this body is
+short against it (:mod:`archive.extraction.declared`).
 
 :class:`Body` also says how much of the chosen content is links and headline-and-summary
 teasers, which :func:`~archive.extraction.extract.classify_page` uses to tell listing
