@@ -7,7 +7,7 @@ import logging
 
 from bs4 import BeautifulSoup
 
-from archive.core.article import Article
+from archive.core.article import Article, metadata_of
 from archive.exceptions import ExtractionError
 from archive.extraction import tuning
 from archive.extraction.body import Body, extract_body
@@ -104,18 +104,5 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     soup = BeautifulSoup(page.html, "lxml")
     meta = extract_metadata(soup, page.json_ld, url, html=text)
     body = with_declared(extract_body(soup, title=meta.title), page.json_ld)
-    return Article(
-        text=body.text,
-        title=meta.title,
-        authors=meta.authors,
-        published=meta.published,
-        modified=meta.modified,
-        date_source=meta.date_source,
-        language=meta.language,
-        canonical_url=meta.canonical_url,
-        site_name=meta.site_name,
-        description=meta.description,
-        image=meta.image,
-        tags=meta.tags,
-        page_type=classify_page(meta, body),
-    )
+    return Article(**metadata_of(meta), text=body.text, canonical_url=meta.canonical_url,
+                   page_type=classify_page(meta, body))

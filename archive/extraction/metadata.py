@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
+from archive.core.article import ArticleMetadata
 from archive.extraction.authors import clean_authors, html_bylines, json_ld_authors
 from archive.extraction.jsonld import (
     first_string,
@@ -34,21 +34,12 @@ from archive.extraction.titles import choose_title
 logger = logging.getLogger(__name__)
 
 
-@dataclass(slots=True)
-class Metadata:
-    """What the page says about itself; every field may be empty."""
+@dataclass(kw_only=True)
+class Metadata(ArticleMetadata):
+    """What the page says about itself: the article's metadata, and what only the
+    extractor needs; every field may be empty."""
 
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: datetime | None = None
-    modified: datetime | None = None
-    date_source: str | None = None
-    language: str | None = None
     canonical_url: str | None = None
-    site_name: str | None = None
-    description: str | None = None
-    image: str | None = None
-    tags: list[str] = field(default_factory=list)
     #: og:type and JSON-LD @type values, lower-cased ("article", "newsarticle", "website"...).
     page_types: set[str] = field(default_factory=set)
 
