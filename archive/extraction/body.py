@@ -25,7 +25,7 @@ pages from articles.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup, Tag
 
@@ -50,8 +50,7 @@ _WORD = re.compile(r"\w+")
 _URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
-@dataclass(slots=True)
-class Body:
+class Body(NamedTuple):
     """The article text and what the orchestrator needs to tell articles from listings."""
 
     text: str

@@ -72,9 +72,8 @@ _OTHER_CUE = re.compile(
     re.I,
 )
 _GOOD_HINT = re.compile(
-    r"date|time|publi|posted|meta|byline|entry|info|dateline|datum|zeit|stamp|header|author|"
-    r"calendar",
-    re.I,
+    r"(?i)date|time|publi|posted|meta|byline|entry|info|dateline|datum|zeit|stamp|header|author|"
+    r"calendar"
 )
 _BAD_HINT = re.compile(
     r"comment|sidebar|widget|footer|related|recent|archiv|teaser|event|share|"
