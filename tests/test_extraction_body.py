@@ -119,8 +119,8 @@ def test_newsletter_box_inside_the_article_is_dropped() -> None:
         "<p>Sign up to receive the day's best local stories, straight to your inbox, every "
         'morning.</p><form><input type="email"><button>Subscribe</button></form></div>'
     )
-    article = extract_article(page(between=newsletter))
-    assert_clean(article.text, "newsletter", "Sign up", "inbox", "Subscribe")
+    assert_clean(extract_article(page(between=newsletter)).text,
+                 "newsletter", "Sign up", "inbox", "Subscribe")
 
 
 def test_ad_slots_and_advertisement_labels_are_dropped() -> None:
