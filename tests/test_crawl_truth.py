@@ -216,11 +216,14 @@ def test_a_second_ctrl_c_stops_at_once_and_still_closes_the_record(slow_site: Ho
     assert status.startswith("stopped") and finished is not None
 
 
-def test_ctrl_c_stops_crawl_config_for_good(slow_site: HostileSite, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [("crawl",), ("schedule", "--once")])
+def test_ctrl_c_stops_crawl_config_and_schedule_for_good(slow_site: HostileSite,
+                                                         tmp_path: Path,
+                                                         command: tuple[str, ...]) -> None:
     db = tmp_path / "a.db"
     config = sources_file(tmp_path, slow_site,
                           f'[sources.later]\nstart_urls = ["{slow_site.base}/story.html"]\n')
-    process = start_cli("crawl", "--config", str(config), "--db", f"sqlite:///{db}")
+    process = start_cli(*command, "--config", str(config), "--db", f"sqlite:///{db}")
     wait_for_articles(db, 1, process)
     process.send_signal(signal.SIGINT)
     output = process.communicate(timeout=60)[0]
