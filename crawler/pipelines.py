@@ -21,7 +21,7 @@ from archive.storage import recrawl
 from archive.storage.writer import Outcome, store_article
 from crawler.items import NotModifiedItem, PageErrorItem, PageItem
 from crawler.record import CRAWL_ID_STAT, STAT_KEYS, close_crawl, note_failure, open_crawl
-from db import models, open_engine, reason_of, session_factory
+from db import DatabaseError, models, open_engine, reason_of, session_factory
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +99,14 @@ class ArchivePipeline:
         self.policy = recrawl.RecheckPolicy.of(self.source) if self.source else None
         self.engine = open_engine(self.db_url)
         self.sessions = session_factory(self.engine)
-        self.crawl_id = open_crawl(self.sessions,
-                                   start_urls=list(getattr(spider, "start_urls", [])),
-                                   source_name=getattr(spider, "source_name", None))
+        try:
+            self.crawl_id = open_crawl(self.sessions,
+                                       start_urls=list(getattr(spider, "start_urls", [])),
+                                       source_name=getattr(spider, "source_name", None))
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            reason = reason_of(exc)
+            raise DatabaseError(f"The crawl cannot write to the archive: {reason}.") from exc
         for key in STAT_KEYS.values():
             self.stats.set_value(key, 0)
         self.stats.set_value(CRAWL_ID_STAT, self.crawl_id)

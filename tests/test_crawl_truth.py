@@ -179,6 +179,19 @@ def test_query_string_twins_of_a_page_are_one_article(site: HostileSite, tmp_pat
     assert len(aliases) == 2 and {article for _, article in aliases} == {archived[0][0]}
 
 
+def test_a_crawl_into_an_archive_it_cannot_write_is_one_sentence(site: HostileSite,
+                                                                  tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    code, _ = cli("crawl", f"{site.base}/story.html", "--depth", "0", "--db", f"sqlite:///{db}")
+    assert code == 0
+    read_only = f"sqlite:///file:{db}?mode=ro&uri=true"
+    result = CliRunner().invoke(main, ["crawl", f"{site.base}/story.html", "--db", read_only])
+    assert result.exit_code == 1
+    assert "The crawl cannot write to the archive: attempt to write a readonly database." in (
+        result.output)
+    assert "Traceback" not in result.output
+
+
 # -- interruptions ------------------------------------------------------------------------
 
 
