@@ -110,7 +110,7 @@ def test_show_by_id_and_url(crawled: str, basic_server: str) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["search", "otter", "--db", "not a url"], "is not a database URL"),
+        (["search", "otter", "--db", "sqlite://x:port/a.db"], "is not a database URL"),
         (["search", "otter", "--db", "sqlite:////nonexistent/dir/a.db"], "no archive at"),
         (["show", "999", "--db", "{db}"], "No article with id or URL '999'"),
         (["search", "?!", "--db", "{db}"], "has no words to search for"),

@@ -55,16 +55,21 @@ T = TypeVar("T")
 class Archive:
     """An archive database, opened for research.
 
-    ``url`` is a database URL (``sqlite:///archive.db``); by default ``$VIRAL_ARCHIVE_DB``,
-    else ``archive.db`` in the current folder. Without ``create`` the archive must exist.
+    ``url`` is a database URL (``sqlite:///archive.db``) or the path of a SQLite file; by
+    default ``$VIRAL_ARCHIVE_DB``, else ``archive.db`` in the current folder. Without
+    ``create`` the archive must exist. ``write`` (implied by ``create``) says the
+    archive will be written to (imports, re-extraction): a database that cannot be
+    written (read-only, in memory) is then refused at once.
 
     Raises:
-        db.DatabaseError: the database cannot be opened or holds no archive.
+        db.DatabaseError: the database cannot be opened (or written, with ``write``),
+            holds no archive, or holds other tables.
     """
 
-    def __init__(self, url: str | None = None, *, create: bool = False) -> None:
+    def __init__(self, url: str | Path | None = None, *, create: bool = False,
+                 write: bool = False) -> None:
         self.url = resolve_db_url(url)
-        self.engine: Engine = open_engine(self.url, create=create)
+        self.engine: Engine = open_engine(self.url, create=create, write=create or write)
         self._sessions: sessionmaker[Session] = session_factory(self.engine)
 
     def __repr__(self) -> str:
