@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time
 from typing import Any
 
 import click
 from rich.console import Console
 
+from archive.research.query.filters import as_utc
 from crawler import settings as defaults
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -41,12 +42,16 @@ def date_option(name: str, help_text: str) -> Any:
 
 
 def aware(value: datetime | None, *, end_of_day: bool = False) -> datetime | None:
-    """``value`` as a UTC-aware datetime; with ``end_of_day`` a bare date means its last instant."""
+    """``value`` as a UTC-aware datetime; with ``end_of_day`` a bare date (midnight) means
+    its last instant (see :func:`archive.research.query.filters.as_utc`).
+
+    Raises:
+        QueryError: the date is out of range.
+    """
     if value is None:
         return None
-    if end_of_day and value.hour == value.minute == value.second == 0:
-        value = value + timedelta(days=1) - timedelta(microseconds=1)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    bare = value.time() == time() and value.tzinfo is None
+    return as_utc(value.date() if bare else value, name="the date", end_of_day=end_of_day)
 
 
 def stdout_console() -> Console:
