@@ -57,3 +57,52 @@ def aware(value: datetime | None, *, end_of_day: bool = False) -> datetime | Non
 def stdout_console() -> Console:
     """A console on standard output, without rich's automatic highlighting."""
     return Console(highlight=False)
+
+
+class QueryCommand(click.Command):
+    """A command whose QUERY argument may start with ``-`` (``search '-sport climate'``).
+
+    An argument beginning with a single ``-`` that names none of the command's options
+    is the query, and ``--`` marks the argument after it as the query even when it
+    looks like an option; options may come before or after it. A query split over
+    several arguments gets a sentence saying to quote it.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._query_last(ctx, args))
+
+    def _query_last(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            name: not (param.is_flag or param.count)
+            for param in self.get_params(ctx) if isinstance(param, click.Option)
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        kept: list[str] = []
+        words: list[str] = []
+        misspelt = False
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            index += 1
+            if arg == "--":
+                words.extend(args[index:index + 1])
+                kept.extend(args[index + 1:])
+                break
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+            if name in takes_value:
+                kept.append(arg)
+                attached = "=" in arg if arg.startswith("--") else len(arg) > 2
+                if takes_value[name] and not attached and index < len(args):
+                    kept.append(args[index])
+                    index += 1
+            elif arg.startswith("--"):
+                kept.append(arg)  # a misspelt long option: click names it
+                misspelt = True
+            else:
+                words.append(arg)
+        if len(words) > 1 and not misspelt:
+            example = " ".join(words)
+            raise click.UsageError(
+                f"The query is one argument: quote it, as in "
+                f"viral-archive {ctx.info_name} '{example}'.", ctx=ctx)
+        return [*kept, "--", *words] if words else kept

@@ -19,10 +19,10 @@ from rich.table import Table
 from rich.text import Text
 
 from archive.cli.charts import plot_png, terminal_chart
-from archive.cli.options import aware, date_option, db_option, stdout_console
+from archive.cli.options import QueryCommand, aware, date_option, db_option, stdout_console
 from archive.exceptions import MissingDependency
 from archive.research.api import Archive
-from archive.research.export import FORMATS
+from archive.research.export import FORMATS, csv_row
 from archive.research.results import ArchiveStats, CountRow
 from archive.storage.importer import ImportReport
 
@@ -57,7 +57,7 @@ def progress_bar(label: str, total: int | None) -> Iterator[Any]:
         yield lambda done: progress.update(task, completed=done)
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @click.argument("query", required=False)
 @db_option
 @click.option("--by", type=click.Choice(["day", "week", "month"]), default="day",
@@ -105,7 +105,7 @@ def write_counts(rows: list[CountRow], fmt: str, per_source: bool, console: Cons
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows(csv_row(record) for record in records)
     else:
         table = Table()
         for field in fields:
@@ -116,7 +116,7 @@ def write_counts(rows: list[CountRow], fmt: str, per_source: bool, console: Cons
         console.print(f"{sum(r.count for r in rows)} article(s) in {len(rows)} row(s).")
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @click.argument("query", required=False)
 @db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,

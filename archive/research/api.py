@@ -12,7 +12,7 @@ Every method opens its own short transaction, so one ``Archive`` may be shared b
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
@@ -25,6 +25,7 @@ from archive.research.export import ExportFormat, export_matches
 from archive.research.history import article_history
 from archive.research.query.engine import (
     count_matches,
+    iter_hits,
     latest_hits,
     search_matches,
     total_matches,
@@ -131,6 +132,34 @@ class Archive:
         """
         return self._matching(search_matches, query, source=source, since=since, until=until,
                               lang=lang, order=order, limit=limit, offset=offset)
+
+    def iter_search(
+        self,
+        query: str,
+        *,
+        source: str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        lang: str | None = None,
+        order: Order = "relevance",
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Iterator[SearchHit]:
+        """Every article matching ``query`` (or the ``limit`` after the first ``offset``)
+        as :meth:`search` hits in ``order``, streamed: memory stays flat however many
+        match. Parameters as for :meth:`search`; they are checked when the first hit is
+        asked for.
+
+        Raises:
+            QueryError: the query is malformed or a parameter is out of range.
+            UnknownSource: ``source`` names no source of the archive.
+        """
+        filters = Filters.build(source=source, since=since, until=until, lang=lang)
+        with self._sessions() as session:
+            if filters.source is not None:
+                check_source_exists(session, filters.source)
+            yield from iter_hits(session, query, filters, order=order, offset=offset,
+                                 limit=limit)
 
     def count(
         self,
