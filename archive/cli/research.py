@@ -24,7 +24,8 @@ from archive.exceptions import MissingDependency
 from archive.research.api import Archive
 from archive.research.export import FORMATS, csv_row
 from archive.research.results import ArchiveStats, CountRow
-from archive.storage.importer import ImportReport
+from archive.storage.importer import BATCH as IMPORT_BATCH
+from archive.storage.importer import ImportInterrupted, ImportReport
 
 #: bad lines listed after an import (all of them are counted)
 SHOWN_IMPORT_ERRORS = 20
@@ -193,6 +194,12 @@ def print_stats(result: ArchiveStats, console: Console) -> None:
     console.print(languages)
 
 
+#: the exit status of an import that refused some lines and imported the others
+SOME_LINES_REFUSED = 3
+#: the exit status after Ctrl-C (128 + SIGINT, as shells report it)
+INTERRUPTED = 130
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
@@ -204,13 +211,32 @@ def import_command(file: Path, db_url: str | None) -> None:
     kept as extra metadata. Bad lines are listed with their number and reason; the good
     ones are imported. Importing a URL again updates it like a new crawl would.
 
+    Exit status: 0 every line imported; 3 some lines refused, the others imported; 1
+    nothing imported (every line refused) or an error; 130 interrupted (Ctrl-C), the
+    lines stored until then kept.
+
         viral-archive import collection.jsonl --db sqlite:///news.db
     """
+    console = Console(stderr=True)
     with Archive(db_url, create=True) as archive:
         size = file.stat().st_size
-        with progress_bar("importing", None) as update:
-            report = archive.import_jsonl(file, on_progress=update)
-    print_import_report(report, file, size, Console(stderr=True))
+        try:
+            with progress_bar("importing", None) as update:
+                report = archive.import_jsonl(file, on_progress=update)
+        except ImportInterrupted as interrupted:
+            print_import_report(interrupted.report, file, size, console)
+            console.print(
+                f"Interrupted: {interrupted.report.imported} of the "
+                f"{interrupted.report.lines} line(s) read were stored (lines are stored "
+                f"{IMPORT_BATCH:,} at a time); import the file again to add the rest, the "
+                "stored lines stay as they are.", soft_wrap=True)
+            sys.exit(INTERRUPTED)
+    print_import_report(report, file, size, console)
+    if report.errors and not report.imported:
+        raise click.ClickException(f"No line of {file} was imported: "
+                                   f"all {len(report.errors)} were refused.")
+    if report.errors:
+        sys.exit(SOME_LINES_REFUSED)
 
 
 def print_import_report(report: ImportReport, file: Path, size: int, console: Console) -> None:

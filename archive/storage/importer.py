@@ -19,24 +19,29 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import String
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.core.article import STORED_FIELDS, Article, field_kind
 from archive.core.urls import normalize_url, site_of
 from archive.exceptions import ArchiveError
 from archive.storage.writer import ArticleWriter, Incoming, Outcome
-from db import models, reason_of
+from db import DatabaseError, models, reason_of
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +111,18 @@ class LineError(ValueError):
     """A line cannot be imported; the message says why."""
 
 
+class ImportInterrupted(KeyboardInterrupt):
+    """The import was interrupted (Ctrl-C); ``report`` says what was stored before.
+
+    Whole batches are stored or not at all, so the articles of ``report`` are in the
+    archive; importing the file again adds the rest (what is stored stays unchanged).
+    """
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(f"import interrupted after storing {report.imported} line(s)")
+        self.report = report
+
+
 @dataclass(slots=True)
 class ImportedArticle:
     """One valid line, ready to write."""
@@ -153,7 +170,72 @@ def _date(record: dict[str, Any], field_name: str) -> datetime | None:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise LineError(f"{field_name} {text!r} is not an ISO 8601 date") from None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    try:
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in the year 0 in UTC
+        raise LineError(f"{field_name} {text!r} is out of range in UTC (dates run from "
+                        "0001-01-01 to 9999-12-31)") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise LineError(f"{name} is not a JSON number (and no column or export could keep it)")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """True when ``value`` holds text with half of a UTF-16 pair (``"\\ud800"`` alone),
+    which is no character: UTF-8, and so the database, cannot store it."""
+    if isinstance(value, str):
+        return any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(map(_has_lone_surrogate, value))
+    return False
+
+
+#: a JSON escape of half a UTF-16 pair: only lines holding one are checked for lone halves
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _load(raw: bytes) -> dict[str, Any]:
+    """The JSON object of a line.
+
+    Raises:
+        LineError: the line is not UTF-8, not JSON, not an object, nested too deeply,
+            or holds NaN, Infinity or half of a UTF-16 pair.
+    """
+    try:
+        record = json.loads(raw, parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise LineError("the line is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise LineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise LineError("the JSON is nested too deeply to read") from None
+    if not isinstance(record, dict):
+        raise LineError(f"a JSON object was expected, not {type(record).__name__}")
+    if _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(record):
+        raise LineError("the line holds half of a UTF-16 surrogate pair (\\ud800-\\udfff "
+                        "alone), which is no character")
+    return record
+
+
+def _url(text: str | None, key: str) -> str:
+    """``text`` normalised as an article URL.
+
+    Raises:
+        LineError: it is not an http(s) URL with a host.
+    """
+    if text is None or not text.startswith(("http://", "https://")):
+        raise LineError(f"'{key}' must be an http(s) URL")
+    try:
+        url = normalize_url(text)
+        host = urlsplit(url).hostname
+    except ValueError as exc:  # e.g. "http://[::1/": an unclosed IPv6 address
+        raise LineError(f"'{key}' {text[:100]!r} is not a valid URL ({exc})") from None
+    if not host:
+        raise LineError(f"'{key}' {text[:100]!r} has no host")
+    return url
 
 
 def _field(record: dict[str, Any], name: str) -> Any:
@@ -175,17 +257,8 @@ def parse_line(number: int, raw: bytes, *, seen_at: datetime | None = None) -> I
     """
     if len(raw) > MAX_LINE_BYTES:
         raise LineError(f"the line is longer than {MAX_LINE_BYTES} bytes")
-    try:
-        record = json.loads(raw)
-    except UnicodeDecodeError:
-        raise LineError("the line is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise LineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(record, dict):
-        raise LineError(f"a JSON object was expected, not {type(record).__name__}")
-    url = _text(record, "url", limit=_URL_LIMIT)
-    if url is None or not url.startswith(("http://", "https://")):
-        raise LineError("'url' must be an http(s) URL")
+    record = _load(raw)
+    url = _url(_text(record, "url", limit=_URL_LIMIT), "url")
     source = _text(record, "source", limit=255)
     source_name = _text(record, "source_name", limit=255)
     values = {name: _field(record, name) for name in STORED_FIELDS if name != "site_name"}
@@ -193,14 +266,18 @@ def parse_line(number: int, raw: bytes, *, seen_at: datetime | None = None) -> I
         raise LineError("'text' is missing or empty")
     if source and (" " in source or "." not in source):
         source_name, source = source_name or source, None  # a name, not a domain
-    url = normalize_url(url)
     if values["language"]:
         values["language"] = values["language"].lower()
     if values["published"] and not values["date_source"]:
         values["date_source"] = "import"
     values["site_name"] = source_name
     values["extra"] = record
-    domain = site_of(f"//{source.lower()}") if source else site_of(url)
+    try:
+        domain = site_of(f"//{source.lower()}") if source else site_of(url)
+    except ValueError as exc:  # e.g. "[bad": an unclosed IPv6 address
+        raise LineError(f"'source' {source!r} is not a domain or a name ({exc})") from None
+    if not domain:
+        raise LineError(f"'source' {source!r} is not a domain or a name")
     return ImportedArticle(number, Incoming(
         url=url, domain=domain, site_name=source_name, values=values,
         extractor_version=IMPORT_VERSION, seen_at=seen_at or datetime.now(UTC),
@@ -219,6 +296,10 @@ def parse_chunk(chunk: Chunk) -> Parsed:
             parsed.append(parse_line(number, raw))
         except LineError as exc:
             parsed.append(ImportLineError(number, str(exc)))
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            # what a line holds is the line's problem, whatever it is: never the batch's
+            logger.debug("line %d: %r", number, exc)
+            parsed.append(ImportLineError(number, f"cannot be read ({exc})"))
     return parsed
 
 
@@ -254,7 +335,10 @@ def parsed_chunks(path: Path, size: int, *, parallel: bool, ahead: int = 2) -> I
     if not parallel:
         yield from map(parse_chunk, chunks)
         return
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    # Ctrl-C is the importing process's to handle: the worker ignores it
+    pool = ProcessPoolExecutor(max_workers=1, initializer=signal.signal,
+                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    try:
         pending: deque[Future[Parsed]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(parse_chunk, chunk))
@@ -262,6 +346,8 @@ def parsed_chunks(path: Path, size: int, *, parallel: bool, ahead: int = 2) -> I
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 class _BatchWriter:
@@ -274,18 +360,29 @@ class _BatchWriter:
         self.source_ids: dict[str, int] = {}
 
     def write(self, batch: list[ImportedArticle]) -> None:
+        """Store ``batch``; a line the database refuses is reported, the others kept.
+
+        Raises:
+            DatabaseError: the database cannot be written at all (read-only, full,
+                gone), whatever the line.
+        """
         try:
             self._write(batch)
-        except SQLAlchemyError:
+        except (OperationalError, InterfaceError) as exc:
+            raise self._cannot_write(exc) from exc
+        except (SQLAlchemyError, ValueError, OverflowError) as exc:
             self.source_ids.clear()  # sources created in the failed transaction are gone
             if len(batch) == 1:
-                raise
+                self.report.errors.append(ImportLineError(batch[0].line, _reason(exc)))
+                return
             for item in batch:
-                try:
-                    self._write([item])
-                except SQLAlchemyError as exc:
-                    self.source_ids.clear()
-                    self.report.errors.append(ImportLineError(item.line, reason_of(exc)))
+                self.write([item])
+
+    def _cannot_write(self, exc: Exception) -> DatabaseError:
+        return DatabaseError(
+            f"Cannot write to the archive ({reason_of(exc)}); {self.report.imported} of the "
+            f"{self.report.lines} line(s) read were stored before it."
+        )
 
     def _write(self, batch: list[ImportedArticle]) -> None:
         with self.sessions.begin() as session:
@@ -298,6 +395,28 @@ class _BatchWriter:
                 self.report.unchanged += 1
             else:
                 self.report.updated += 1
+
+
+@contextmanager
+def _uninterruptible() -> Iterator[None]:
+    """Ctrl-C waits for the end of the block: a batch is stored and counted together, so
+    the report of an interrupted import names exactly what was stored. (Only the main
+    thread receives signals; elsewhere the block runs as it is.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed and callable(previous):
+        previous(signal.SIGINT, None)  # Python's own handler raises KeyboardInterrupt
+
+
+def _reason(exc: Exception) -> str:
+    return reason_of(exc) if isinstance(exc, SQLAlchemyError) else f"cannot be stored ({exc})"
 
 
 def import_jsonl(
@@ -314,6 +433,8 @@ def import_jsonl(
 
     Raises:
         ArchiveError: the file cannot be read.
+        DatabaseError: the archive cannot be written (what was stored stays).
+        ImportInterrupted: Ctrl-C; its report says what was stored (whole batches).
     """
     started = time.monotonic()
     report = ImportReport()
@@ -328,22 +449,31 @@ def import_jsonl(
     # at a time (fewer, larger transactions)
     # the worker parses the next batch while this one is stored
     ahead = max(2, batch_size // PARSE_CHUNK + 1)
-    for parsed in parsed_chunks(path, PARSE_CHUNK, parallel=parallel, ahead=ahead):
-        for item in parsed:
-            report.lines += 1
-            if isinstance(item, ImportLineError):
-                report.errors.append(item)
-                continue
-            if item.article.url in urls or len(batch) >= batch_size:
-                # the same URL twice: the first must be stored first
+    try:
+        for parsed in parsed_chunks(path, PARSE_CHUNK, parallel=parallel, ahead=ahead):
+            for item in parsed:
+                report.lines += 1
+                if isinstance(item, ImportLineError):
+                    report.errors.append(item)
+                    continue
+                if item.article.url in urls or len(batch) >= batch_size:
+                    # the same URL twice: the first must be stored first
+                    with _uninterruptible():
+                        writer.write(batch)
+                    batch, urls = [], set()
+                batch.append(item)
+                urls.add(item.article.url)
+            if on_progress is not None:
+                on_progress(report.lines)
+        if batch:
+            with _uninterruptible():
                 writer.write(batch)
-                batch, urls = [], set()
-            batch.append(item)
-            urls.add(item.article.url)
-        if on_progress is not None:
-            on_progress(report.lines)
-    if batch:
-        writer.write(batch)
+    except KeyboardInterrupt as exc:
+        report.errors.sort(key=lambda error: error.line)
+        report.seconds = time.monotonic() - started
+        logger.info("import of %s interrupted: %d line(s) of %d read were stored", path,
+                       report.imported, report.lines)
+        raise ImportInterrupted(report) from exc
     report.errors.sort(key=lambda error: error.line)
     report.seconds = time.monotonic() - started
     logger.info("imported %s: %d new, %d updated, %d unchanged, %d bad lines", path,
