@@ -15,17 +15,34 @@ from pathlib import Path
 DEFAULT_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 BODIES = "article-bodies"
+READER = "reader-pages"
 DATES = "publication-dates"
 
 
 @dataclass(frozen=True, slots=True)
 class BodyPage:
-    """One page of the article-bodies corpus: its raw bytes and its true body."""
+    """One page of a body corpus: its raw bytes, its true body and what else is known.
+
+    ``kind`` is ``"site"`` for a real site's page, ``"feature"`` for a page built to
+    test one behaviour (reader-pages); ``title`` and ``published`` are the true title
+    and publication time where the corpus gives them.
+    """
 
     id: str
     url: str
     html: bytes
     truth: str
+    kind: str = "site"
+    title: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BodyCorpus:
+    """A named body corpus."""
+
+    name: str
+    pages: list[BodyPage]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +77,42 @@ def load_bodies(root: Path, limit: int | None = None) -> list[BodyPage]:
             truth=truth[page_id]["articleBody"],
         )
         for page_id in ids
+    ]
+
+
+def _known(value: str | None) -> str | None:
+    """The truth's field, ``None`` where it says it is unknown."""
+    return None if value in (None, "", "None") else value
+
+
+def load_reader_pages(root: Path, limit: int | None = None) -> list[BodyPage]:
+    """The reader-pages pages under ``root``, sorted by name; the first ``limit`` if given.
+
+    They have no URL; the truth's text is one block per line.
+    """
+    folder = root / READER
+    truth: dict[str, dict[str, str]] = json.loads(
+        (folder / "truth.json").read_text(encoding="utf-8"))
+    names = sorted(truth)[:limit] if limit is not None else sorted(truth)
+    return [
+        BodyPage(
+            id=name,
+            url="",
+            html=_read_gzip(folder / "html" / f"{name}.html.gz"),
+            truth=truth[name]["text"] or "",
+            kind=truth[name]["kind"],
+            title=_known(truth[name].get("title")),
+            published=_known(truth[name].get("published")),
+        )
+        for name in names
+    ]
+
+
+def load_body_corpora(root: Path, limit: int | None = None) -> list[BodyCorpus]:
+    """Every body corpus under ``root``: article-bodies, then reader-pages."""
+    return [
+        BodyCorpus(BODIES, load_bodies(root, limit)),
+        BodyCorpus(READER, load_reader_pages(root, limit)),
     ]
 
 

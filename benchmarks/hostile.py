@@ -288,6 +288,18 @@ def comment_words(size: int) -> str:
     return article_page("<p>" + _repeat_to(unit, size) + "</p>")
 
 
+def body_pieces_and_posts(size: int) -> str:
+    """Many small containers named as the body between ads, nested comment posts and
+    "Recommended" headings: what the same-kind, discussion and region passes walk."""
+    unit = (
+        '<div class="article-body"><p>One more short paragraph, of the same kind.</p></div>'
+        '<div class="ad-slot">Advertisement</div><div class="comment"><p>A post, '
+        'replying.</p><div class="comment">'
+        '<h2>Recommended for you</h2><p>Another story, told in a sentence.</p>'
+    )
+    return article_page(_repeat_to(unit, size))
+
+
 def tag_soup(size: int) -> str:
     """Random fragments of markup, dates, cue words and punctuation (a fuzzer's page)."""
     rng = random.Random(8)
@@ -346,7 +358,7 @@ CASES: tuple[Case, ...] = tuple(
         many_bylines, byline_run, space_after_cue, many_headings, many_microdata,
         many_links, lone_angle_brackets, tags_without_end, unclosed_json_ld, unclosed_head,
         unclosed_headings, bare_attributes, long_author_meta, json_ld_many_keys,
-        comment_words, tag_soup, random_bytes, random_text_bytes,
+        comment_words, body_pieces_and_posts, tag_soup, random_bytes, random_text_bytes,
         utf16_without_bom, truncated_utf8,
     )
 )

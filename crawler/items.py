@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive.core.article import Article
 from archive.core.sources import CleaningRules
 from archive.extraction.reading import FetchedPage
+from crawler.failures import classify
 
 #: the Content-Types of the pages that are read as articles
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -79,19 +76,10 @@ def page_item(
     return PageItem(page, redirected_from=redirected_from)
 
 
-def page_error(failure: Failure, logger: logging.Logger | logging.LoggerAdapter[Any]
-               ) -> PageErrorItem | None:
-    """The :class:`PageErrorItem` a failed request becomes, shared by the spiders' errbacks.
-
-    ``None`` for a request a middleware chose to skip (robots.txt forbade it...): that is
-    politeness, not a failure, so it is only logged.
-    """
+def page_error(failure: Failure) -> PageErrorItem:
+    """The :class:`PageErrorItem` a failed request becomes, shared by the spiders'
+    errbacks, with its reason (:mod:`crawler.failures`)."""
     request = getattr(failure, "request", None)
     url = request.url if request is not None else "?"
-    if failure.check(IgnoreRequest) and not failure.check(HttpError):
-        logger.debug("Skipped %s: %s", url, failure.getErrorMessage())
-        return None
-    if isinstance(failure.value, HttpError):
-        status = failure.value.response.status
-        return PageErrorItem(url, f"http_{status}", f"HTTP status {status}")
-    return PageErrorItem(url, "download_error", failure.getErrorMessage())
+    why = classify(failure.value or Exception(failure.getErrorMessage()))
+    return PageErrorItem(url, why.reason, why.detail)

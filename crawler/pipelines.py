@@ -1,9 +1,9 @@
-"""Item pipelines: clean each fetched page, then archive it and keep the crawl's record."""
+"""Item pipelines: read each fetched page, then archive it and keep the crawl's record
+(:mod:`crawler.record`)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -20,23 +20,10 @@ from archive.extraction.reading import read_page
 from archive.storage import recrawl
 from archive.storage.writer import Outcome, store_article
 from crawler.items import NotModifiedItem, PageErrorItem, PageItem
+from crawler.record import CRAWL_ID_STAT, STAT_KEYS, close_crawl, note_failure, open_crawl
 from db import models, open_engine, reason_of, session_factory
 
 logger = logging.getLogger(__name__)
-
-#: stats keys the pipelines keep; the CLI reads them for its progress display
-STAT_KEYS = {
-    "pages_fetched": "archive/pages_fetched",
-    "articles_new": "archive/articles_new",
-    "articles_updated": "archive/articles_updated",
-    "articles_unchanged": "archive/articles_unchanged",
-    "non_articles": "archive/non_articles",
-    "errors": "archive/errors",
-}
-CRAWL_ID_STAT = "archive/crawl_id"
-#: candidate URLs a source crawl found (sitemaps, feeds, links), known ones included
-DISCOVERED_STAT = "archive/discovered"
-
 
 def _source_of(crawler: Crawler) -> SourceConfig | None:
     """The source a ``source`` spider crawls; ``None`` for plain URL crawls."""
@@ -75,7 +62,6 @@ class ArchivePipeline:
         self.engine: Engine | None = None
         self.sessions: sessionmaker[Session] | None = None
         self.crawl_id: int | None = None
-        self.error_reasons: dict[str, int] = {}
         self.source: SourceConfig | None = None
         self.policy: recrawl.RecheckPolicy | None = None
 
@@ -105,14 +91,9 @@ class ArchivePipeline:
         self.policy = recrawl.RecheckPolicy.of(self.source) if self.source else None
         self.engine = open_engine(self.db_url)
         self.sessions = session_factory(self.engine)
-        with self.sessions.begin() as session:
-            crawl = models.Crawl(
-                start_urls=list(getattr(spider, "start_urls", [])),
-                source_name=getattr(spider, "source_name", None),
-            )
-            session.add(crawl)
-            session.flush()
-            self.crawl_id = crawl.id
+        self.crawl_id = open_crawl(self.sessions,
+                                   start_urls=list(getattr(spider, "start_urls", [])),
+                                   source_name=getattr(spider, "source_name", None))
         for key in STAT_KEYS.values():
             self.stats.set_value(key, 0)
         self.stats.set_value(CRAWL_ID_STAT, self.crawl_id)
@@ -122,9 +103,8 @@ class ArchivePipeline:
 
     def _record_error(self, url: str, reason: str, detail: str) -> None:
         assert self.sessions is not None and self.crawl_id is not None
-        logger.warning("Not archived: %s (%s: %s)", url, reason, detail)
-        self._count("errors")
-        self.error_reasons[reason] = self.error_reasons.get(reason, 0) + 1
+        logger.info("Not archived: %s (%s: %s)", url, reason, detail)
+        note_failure(self.stats, url, reason, detail)
         with self.sessions.begin() as session:
             session.add(
                 models.CrawlError(crawl_id=self.crawl_id, url=url, reason=reason, detail=detail)
@@ -226,16 +206,8 @@ class ArchivePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.sessions is None or self.crawl_id is None:
             return
-        with self.sessions.begin() as session:
-            crawl = session.get(models.Crawl, self.crawl_id)
-            assert crawl is not None
-            for column, key in STAT_KEYS.items():
-                setattr(crawl, column, self.stats.get_value(key, 0))
-            crawl.requests = int(self.stats.get_value("downloader/request_count", 0) or 0)
-            crawl.discovered = int(self.stats.get_value(DISCOVERED_STAT, 0) or 0)
-            crawl.error_reasons = dict(self.error_reasons)
-            crawl.finished_at = datetime.now(UTC)
-            crawl.status = "finished" if reason == "finished" else f"stopped: {reason}"
+        status = "finished" if reason == "finished" else f"stopped: {reason}"
+        close_crawl(self.sessions, self.crawl_id, self.stats.get_stats(), status)
         if self.engine is not None:
             self.engine.dispose()
 

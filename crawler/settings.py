@@ -32,12 +32,19 @@ RETRY_TIMES = 3
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 COOKIES_ENABLED = False
+# breadth first: pages near the start are fetched before deeper ones, so a large site's
+# first pages are not starved by the links of its latest page
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 DOWNLOADER_MIDDLEWARES = {
     # before Scrapy's UserAgentMiddleware (500), which then keeps our User-Agent
     "crawler.middlewares.contact.ContactUserAgentMiddleware": 490,
     # just before Scrapy's RetryMiddleware (550) on responses: waits, then it retries
     "crawler.middlewares.retry_after.RetryDelayMiddleware": 560,
+    # before both on errors: an unreachable host is not retried, nor asked again
+    "crawler.middlewares.dead_hosts.DeadHostMiddleware": 570,
 }
 
 ITEM_PIPELINES = {
@@ -49,6 +56,11 @@ ITEM_PIPELINES = {
 ARCHIVE_DB = None
 #: How many links deep to follow from the start URLs (0: the start pages only).
 ARCHIVE_DEPTH = 2
+#: Links followed from one page at most (a page of 50,000 links must not swamp a crawl);
+#: a page with more is noted in the crawl record.
+ARCHIVE_MAX_LINKS_PER_PAGE = 2_000
+#: Pages one crawl requests at most (a source's ``max_pages`` overrides it).
+ARCHIVE_MAX_PAGES = 100_000
 #: Who runs this crawler (a URL or e-mail address), added to the User-Agent so site
 #: owners can reach you; a sources file's ``contact`` sets it too.
 ARCHIVE_CONTACT = None

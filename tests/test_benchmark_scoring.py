@@ -13,6 +13,8 @@ import pytest
 from archive import extract_article
 from benchmarks.corpora import BodyPage, load_bodies, load_dates
 from benchmarks.extraction import page_figures, timed_pass
+from benchmarks.failures import failure_kind, is_defect
+from benchmarks.gate import run_checks
 from benchmarks.scoring import PageScore, score_bodies, score_dates, score_page, shingles
 from benchmarks.tools import html_blocks_text
 
@@ -122,12 +124,12 @@ def _page(page_id: str) -> BodyPage:
 
 
 def test_page_figures_follow_the_readme_conventions() -> None:
-    figures = page_figures(_page("a"), PageScore(1 / 3, 1 / 3, 1 / 3))
+    figures = page_figures(_page("a"), PageScore(1 / 3, 1 / 3, 1 / 3), "x")
     assert (figures.precision, figures.recall, figures.f1) == (
         pytest.approx(0.5), pytest.approx(0.5), pytest.approx(0.5))
-    empty = page_figures(_page("b"), PageScore(0.0, 0.0, 1.0))
+    empty = page_figures(_page("b"), PageScore(0.0, 0.0, 1.0), "")
     assert (empty.precision, empty.recall, empty.f1) == (None, 0.0, 0.0)
-    assert page_figures(_page("c"), PageScore(0.0, 0.0, 0.0)).f1 == 1.0
+    assert page_figures(_page("c"), PageScore(0.0, 0.0, 0.0), "").f1 == 1.0
 
 
 def test_a_failing_page_is_recorded_and_the_pass_goes_on() -> None:
@@ -150,9 +152,10 @@ def test_html_blocks_text_separates_blocks() -> None:
 
 # --- real pages ---------------------------------------------------------------------------
 
+#: Only a checkout without ``../shared`` skips the corpus tests; with it, a missing corpus
+#: fails them.
 needs_corpora = pytest.mark.skipif(
-    not (CORPORA / "article-bodies" / "ground-truth.json").is_file(),
-    reason=f"the shared corpora are not at {CORPORA}",
+    not CORPORA.parent.is_dir(), reason=f"no shared folder at {CORPORA.parent}"
 )
 
 
@@ -162,7 +165,7 @@ def test_body_scores_of_our_extractor_on_real_pages() -> None:
     assert len(pages) == 4
     scores = [score_page(p.truth, extract_article(p.html, p.url).text) for p in pages]
     for page, score in zip(pages, scores, strict=True):
-        figures = page_figures(page, score)
+        figures = page_figures(page, score, "")
         assert 0.0 <= figures.f1 <= 1.0, page.id
         assert score.tp + score.fp + score.fn == pytest.approx(1.0), page.id
     total = score_bodies(scores)
@@ -180,3 +183,52 @@ def test_perfect_dates_on_real_truth() -> None:
     assert [p.id for p in pages] == ["000", "001", "002", "003", "004"]
     result = score_dates((p.truth, p.truth) for p in pages)
     assert (result.accuracy, result.precision, result.recall) == (1.0, 1.0, 1.0)
+
+
+# --- failure kinds and the gate ------------------------------------------------------------
+
+PROSE = "One sentence of the article, long enough to read as prose. " * 6
+
+
+def _truth_page(truth: str, title: str | None = None) -> BodyPage:
+    return BodyPage(id="p", url="", html=b"", truth=truth, title=title)
+
+
+@pytest.mark.parametrize(
+    ("score", "text", "page_type", "kind"),
+    [
+        (PageScore(0.0, 0.0, 1.0), "", "empty", "empty"),
+        (PageScore(0.5, 0.0, 0.5), "lead", "listing", "not an article"),
+        (PageScore(0.3, 0.0, 0.7), "lead", "article", "too short"),
+        (PageScore(0.1, 0.5, 0.4), "other", "article", "wrong block"),
+        (PageScore(0.6, 0.4, 0.0), "all and more", "article", "boilerplate kept"),
+        (PageScore(0.7, 0.0, 0.3), "most", "article", "parts missing"),
+        (PageScore(0.95, 0.05, 0.0), "nearly", "article", "small differences"),
+        (PageScore(1.0, 0.0, 0.0), "all", "article", "ok"),
+    ],
+)
+def test_failure_kinds(score: PageScore, text: str, page_type: str, kind: str) -> None:
+    truth = PROSE + "\n" + PROSE
+    assert failure_kind(_truth_page(truth), score, text, page_type, None) == kind
+
+
+def test_wrong_title_is_a_failure_of_a_right_body() -> None:
+    page = _truth_page(PROSE, title="Goat Joins Choir")
+    score = PageScore(1.0, 0.0, 0.0)
+    assert failure_kind(page, score, PROSE, "article", "goat  joins choir") == "ok"
+    assert failure_kind(page, score, PROSE, "article", "Goat Joins Choir | Post") == "wrong title"
+
+
+def test_empty_or_listing_on_prose_is_a_defect_and_on_a_stub_is_not() -> None:
+    prose = _truth_page(PROSE + "\n" + PROSE)
+    assert is_defect(prose, "", "empty")
+    assert is_defect(prose, "some text", "listing")
+    assert not is_defect(prose, "some text", "article")
+    assert not is_defect(_truth_page("Two words"), "", "empty")
+
+
+@needs_corpora
+def test_gate_holds_on_the_shared_corpora() -> None:
+    checks, problems = run_checks(CORPORA)
+    assert problems == []
+    assert [c.line() for c in checks if not c.ok] == []

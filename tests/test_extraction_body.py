@@ -119,8 +119,8 @@ def test_newsletter_box_inside_the_article_is_dropped() -> None:
         "<p>Sign up to receive the day's best local stories, straight to your inbox, every "
         'morning.</p><form><input type="email"><button>Subscribe</button></form></div>'
     )
-    article = extract_article(page(between=newsletter))
-    assert_clean(article.text, "newsletter", "Sign up", "inbox", "Subscribe")
+    assert_clean(extract_article(page(between=newsletter)).text,
+                 "newsletter", "Sign up", "inbox", "Subscribe")
 
 
 def test_ad_slots_and_advertisement_labels_are_dropped() -> None:
@@ -386,4 +386,130 @@ def test_related_heading_inside_the_article_drops_only_its_list() -> None:
         '<p><a href="/e">Library extends opening hours after petition from readers</a></p>'
     )
     html = page().replace(f"<p>{PARAGRAPHS[4]}</p>", related + f"<p>{PARAGRAPHS[4]}</p>")
+    assert extract_article(html).text == "\n\n".join(PARAGRAPHS)
+
+
+def _steps_page() -> str:
+    """A how-to whose lead sits in a container named as the body, and whose steps each sit
+    in a container of their own, three levels below the common wrapper."""
+    steps = "".join(
+        f"<div class='step'><div class='step-inner'><div class='label'>Step {n}</div>"
+        f"<div class='text'><p>{p}</p></div></div></div>"
+        for n, p in enumerate(PARAGRAPHS[1:], start=1)
+    )
+    return (
+        f"<html><head><title>{TITLE}</title></head><body>"
+        "<div class='page'><ul class='menu'><li><a href='/'>Home</a></li></ul>"
+        f"<div class='intro'><div class='wrap'><div class='article-content lead'>"
+        f"<p>{PARAGRAPHS[0]}</p></div></div></div>{steps}</div></body></html>"
+    )
+
+
+def test_body_short_against_the_text_around_it_is_widened() -> None:
+    text = extract_article(_steps_page()).text
+    assert_paragraphs_in_order(text)
+    assert "Step 3" in text
+    assert "Home" not in text
+
+
+def test_long_paragraph_repeated_in_its_own_role_is_kept_twice() -> None:
+    repeated = f"<p>{PARAGRAPHS[0]}</p>" * 2 + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    html = f"<html><body><article><h1>{TITLE}</h1>{repeated}</article></body></html>"
+    assert extract_article(html).text.count(PARAGRAPHS[0]) == 2
+
+
+def _thread_page(*, article: str = "") -> str:
+    """A discussion: every post marked up as a comment, each in a container of its own."""
+    posts = "".join(
+        f"<li class='comment'><div class='comment-author'>user{n}</div>"
+        f"<div class='comment-text'><p>{p}</p></div></li>"
+        for n, p in enumerate(PARAGRAPHS)
+    )
+    return (
+        f"<html><head><title>{TITLE}</title></head><body><div class='thread'>"
+        f"<h1>{TITLE}</h1>{article}<ol class='comment-list'>{posts}</ol></div></body></html>"
+    )
+
+
+def test_forum_thread_whose_posts_are_marked_as_comments_is_read() -> None:
+    article = extract_article(_thread_page())
+    assert_paragraphs_in_order(article.text)
+    assert article.page_type == "article"
+
+
+def test_comments_stay_out_when_the_page_has_an_article() -> None:
+    lead = "<div class='entry-content'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + "</div>"
+    text = extract_article(_thread_page(article=lead)).text
+    assert text == "\n\n".join(PARAGRAPHS[:2])
+
+
+def test_one_long_paragraph_of_prose_is_an_article() -> None:
+    prose = " ".join(PARAGRAPHS)
+    html = f"<html><head><title>{TITLE}</title></head><body><div><p>{prose}</p></div></body></html>"
+    article = extract_article(html)
+    assert article.text == prose
+    assert article.page_type == "article"
+
+
+def test_article_cut_into_body_containers_between_ads_is_joined() -> None:
+    def part(paragraphs: list[str]) -> str:
+        inner = "".join(f"<p>{p}</p>" for p in paragraphs)
+        return (f"<div class='grid'><div class='cell'><div class='article__body'>{inner}"
+                "</div></div></div>")
+
+    ad = "<div class='ad-slot'><span>Advertisement</span></div>"
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><main><h1>{TITLE}</h1>"
+        f"<section>{part(PARAGRAPHS[:3])}</section>{ad}"
+        f"<section><div>{part(PARAGRAPHS[3:])}</div></section>"
+        "<section class='more'><h2>More news</h2><ul><li><a href='/a'>Other story one here</a>"
+        "</li><li><a href='/b'>Other story two here</a></li></ul></section></main></body></html>"
+    )
+    assert extract_article(html).text == "\n\n".join(PARAGRAPHS)
+
+
+def test_link_marked_like_furniture_inside_a_paragraph_stays_in_its_sentence() -> None:
+    first = (f"{PARAGRAPHS[0][:40]}<a class='meta-tag' href='/tag/bridge'>footbridge</a>"
+             f"{PARAGRAPHS[0][40:]}")
+    html = page().replace(f"<p>{PARAGRAPHS[0]}</p>", f"<p>{first}</p>")
+    text = extract_article(html).text
+    assert text.split("\n\n")[0] == PARAGRAPHS[0][:40] + "footbridge" + PARAGRAPHS[0][40:]
+
+
+def _declared_page(article_body: str, markup: str) -> str:
+    import json
+
+    ld = json.dumps({"@type": "NewsArticle", "headline": TITLE, "articleBody": article_body})
+    return (f"<html><head><title>{TITLE}</title><script type='application/ld+json'>{ld}"
+            f"</script></head><body><div id='app'>{markup}</div></body></html>")
+
+
+def test_declared_article_body_replaces_a_notice_rendered_in_its_place() -> None:
+    declared = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    notice = "<p>Please enable JavaScript to read this article on our site, thank you.</p>"
+    article = extract_article(_declared_page(declared, notice))
+    assert article.text == "\n\n".join(PARAGRAPHS)
+    assert article.page_type == "article"
+
+
+def test_markup_body_wins_over_a_declared_summary() -> None:
+    markup = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    article = extract_article(_declared_page(PARAGRAPHS[0][:120], markup))
+    assert article.text == "\n\n".join(PARAGRAPHS)
+
+
+def test_section_headed_recommended_for_you_does_not_join_the_article() -> None:
+    teaser = ("<li><div class='card'><h3>Another story of the week, told in a headline</h3>"
+              "<p>A summary of that other story, long enough to read like a paragraph of "
+              "prose, with commas, clauses and a full stop at its end, as summaries do.</p>"
+              "<div class='source'>Evening Show</div></div></li>")
+    story = "".join(
+        f"<div class='wrap'><div class='inner'><p>{p}</p></div></div>" for p in PARAGRAPHS
+    )
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><div class='page'>"
+        f"<div class='story'><h1>{TITLE}</h1>{story}</div>"
+        f"<div class='recs'><div class='head'><h2>Recommended for You</h2></div>"
+        f"<ul>{teaser * 4}</ul></div></div></body></html>"
+    )
     assert extract_article(html).text == "\n\n".join(PARAGRAPHS)

@@ -16,8 +16,9 @@ from archive.extraction.decode import looks_binary
 from archive.extraction.extract import extract_article
 from archive.extraction.jsonld import json_ld_objects
 from archive.extraction.language import guess_language, normalize_language
-from archive.extraction.metadata import extract_metadata, strip_site_name
+from archive.extraction.metadata import extract_metadata
 from archive.extraction.prepare import prepare_html
+from archive.extraction.titles import strip_site_name
 
 SITE = Path(__file__).parent / "site" / "metadata"
 BODY = "<p>" + "The council met on a rainy evening and argued about the budget. " * 8 + "</p>"
@@ -321,6 +322,40 @@ def test_title_falls_back_to_h1_when_og_title_disagrees() -> None:
 
 
 @pytest.mark.parametrize(
+    "tail",
+    ["… <a href='/x'>See more</a>", "...see more", " … Read more", "... Weiterlesen", " →",
+     "… <span>mehr lesen</span> »"],
+)
+def test_title_never_ends_in_a_teaser_tail(tail: str) -> None:
+    headline = "Prison Scandal: Officers Busted in Secret Inmate Romances"
+    a = extract_article(html("", f"<h1>{headline}{tail}</h1>" + BODY))
+    assert a.title == headline
+    assert headline not in a.text
+
+
+def test_teaser_tail_in_every_title_source_is_removed() -> None:
+    head = ('<title>Goat joins choir… See more | Valley Post</title>'
+            '<meta property="og:title" content="Goat joins choir… See more">')
+    a = extract_article(html(head, "<h1>Goat joins choir… <a href='/g'>See more</a></h1>" + BODY))
+    assert a.title == "Goat joins choir"
+
+
+def test_site_suffix_is_dropped_when_the_h1_shows_the_bare_headline() -> None:
+    head = ('<title>Council approves budget - Breakfast Gazette</title>'
+            '<meta property="og:title" content="Council approves budget - Breakfast Gazette">')
+    a = extract_article(html(head, "<header><h1>Breakfast Gazette</h1></header>"
+                                   "<h1>Council approves budget</h1>" + BODY))
+    assert a.title == "Council approves budget"
+
+
+def test_one_shared_word_is_no_agreement_between_title_sources() -> None:
+    head = ('<title>Hermitian matrix - Encyclopedia</title>'
+            + ld({"@type": "Article", "headline": "matrix equal to its conjugate-transpose"}))
+    a = extract_article(html(head, "<h1>Hermitian matrix</h1>" + BODY))
+    assert a.title == "Hermitian matrix"
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         (["By Jane Doe and John Smith"], ["Jane Doe", "John Smith"]),
@@ -435,9 +470,12 @@ def test_nothing_raises(page: str) -> None:
 
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+#: Only a checkout without ``../shared`` skips the corpus tests; with it, a missing corpus
+#: fails them.
+needs_shared = pytest.mark.skipif(not CORPORA.parent.is_dir(), reason="no ../shared folder")
 
 
-@pytest.mark.skipif(not (CORPORA / "publication-dates").is_dir(), reason="no shared corpora")
+@needs_shared
 def test_publication_dates_corpus() -> None:
     """Regression guard on the shared corpus (the benchmark reports the exact figures)."""
     from benchmarks.corpora import load_dates
@@ -451,7 +489,7 @@ def test_publication_dates_corpus() -> None:
     assert correct / len(pages) >= 0.9
 
 
-@pytest.mark.skipif(not (CORPORA / "article-bodies").is_dir(), reason="no shared corpora")
+@needs_shared
 def test_article_bodies_corpus_metadata() -> None:
     from benchmarks.corpora import load_bodies
 

@@ -99,7 +99,7 @@ def test_pages_over_the_size_limit_are_recorded_not_archived(
     result = crawl_source(config, "page", db_url, DOWNLOAD_MAXSIZE=600)
 
     assert result.counts["articles_new"] == 0 and result.counts["errors"] == 1
-    assert crawl_errors(db_url) == [("otter.html", "download_error")]
+    assert crawl_errors(db_url) == [("otter.html", "too_large")]
 
 
 def test_retry_after_values() -> None:

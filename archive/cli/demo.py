@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from archive.cli.options import stdout_console
-from archive.cli.progress import CrawlProgress, print_summary
+from archive.cli.progress import run_shown
 from archive.cli.render import articles_table, write_hits
 from archive.operations.demo.run import DEMO_QUERY, crawl_demo, serve_demo_sites
 from archive.research.api import Archive
@@ -33,13 +31,11 @@ def demo(db_path: Path | None) -> None:
     db_url = f"sqlite:///{db_path.resolve()}"
     console = stdout_console()
     console.print(f"Archive for the demo: [bold]{db_path}[/]")
-    started = time.monotonic()
     with serve_demo_sites() as sites:
         for name, url in sites.items():
             console.print(f"Serving demo site {name} at {url}")
-        with CrawlProgress() as progress:
-            result = crawl_demo(db_url, sites, on_progress=progress)
-    print_summary(Console(stderr=True), result, db_url, time.monotonic() - started)
+        run_shown(lambda progress: crawl_demo(db_url, sites, on_progress=progress), db_url,
+                  contact_hint=False)
     with Archive(db_url) as archive:
         total = archive.total()
         console.print(articles_table(archive.latest(limit=100),

@@ -6,15 +6,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from archive.cli.options import db_option, link_options
-from archive.cli.progress import CrawlProgress, print_summary
+from archive.cli.progress import run_shown
 from archive.core.optional import require
 from archive.core.sources import load_sources
 from archive.exceptions import ArchiveError
@@ -126,10 +124,8 @@ def run_frontier_worker(frontier: Frontier, db_url: str | None, *, idle_timeout:
     settings: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": autothrottle}
     if delay or not autothrottle:
         settings["DOWNLOAD_DELAY"] = delay
-    started = time.monotonic()
-    with CrawlProgress() as progress:
-        result = run_worker(frontier, options, settings=settings, on_progress=progress)
-    print_summary(Console(stderr=True), result, resolved, time.monotonic() - started)
+    run_shown(lambda progress: run_worker(frontier, options, settings=settings,
+                                          on_progress=progress), resolved)
 
 
 def worker_options(function: Any) -> Any:

@@ -19,11 +19,13 @@ from archive.cli.database import db_group
 from archive.cli.demo import demo
 from archive.cli.distributed import enqueue, worker
 from archive.cli.history import history
+from archive.cli.progress import EXIT_INTERRUPTED
 from archive.cli.raw import export_warc_command, reextract_command
 from archive.cli.research import count, export, import_command, stats
 from archive.cli.sources import schedule, sources
 from archive.cli.web import serve
 from archive.exceptions import ArchiveError
+from crawler.runner import CrawlInterrupted
 from db import DatabaseError
 
 
@@ -35,13 +37,19 @@ class ArchiveGroup(click.Group):
             return super().invoke(ctx)
         except (ArchiveError, DatabaseError) as exc:
             raise click.ClickException(str(exc)) from exc
+        except CrawlInterrupted:
+            click.echo("Interrupted: the crawl record is closed as stopped.", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Scrapy's own INFO lines repeat our counters; show them from -vv on
-    logging.getLogger("scrapy").setLevel(logging.WARNING if verbose < 2 else level)
+    # Scrapy's lines repeat our counters, and its failures (with their tracebacks) end up
+    # in the crawl record and its summary: its warnings show from -v on, the rest at -vv
+    scrapy_level = {0: logging.CRITICAL, 1: logging.WARNING}.get(verbose, level)
+    for name in ("scrapy", "twisted", "py.warnings"):
+        logging.getLogger(name).setLevel(scrapy_level)
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})

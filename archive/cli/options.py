@@ -24,6 +24,18 @@ def db_option(function: Any) -> Any:
     )(function)
 
 
+CONTACT_ENV = "VIRAL_ARCHIVE_CONTACT"
+
+
+def contact_option(function: Any) -> Any:
+    """``--contact URL_OR_EMAIL``: who runs the crawler, named in its User-Agent."""
+    return click.option(
+        "--contact", envvar=CONTACT_ENV, metavar="URL_OR_EMAIL",
+        help=f"Who runs this crawl, added to the User-Agent so site owners can reach you "
+             f"[${CONTACT_ENV}; a sources file's `contact` otherwise].",
+    )(function)
+
+
 def link_options(function: Any) -> Any:
     """``--depth N`` and ``--allow-domain D``: how far a crawl follows links."""
     function = click.option(

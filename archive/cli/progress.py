@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import TextIO
 
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
-from crawler.runner import CrawlResult
+from crawler.runner import CrawlInterrupted, CrawlResult
 
 LABELS = {
     "pages_fetched": "pages fetched",
@@ -81,12 +83,57 @@ class CrawlProgress:
             self.live.__exit__(exc_type, exc, tb)
 
 
-def print_summary(console: Console, result: CrawlResult, db_url: str, seconds: float) -> None:
-    """The end-of-crawl table: pages fetched, new/updated/unchanged, non-articles, errors."""
-    table = Table(title=f"Crawl {result.crawl_id} ({result.reason}, {seconds:.1f}s)")
+#: exit status of a crawl that ran but could fetch nothing (every start URL failed, was
+#: refused or disallowed)
+EXIT_NOTHING_FETCHED = 3
+#: exit status after Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+EXIT_INTERRUPTED = 130
+
+
+def print_summary(console: Console, result: CrawlResult, db_url: str, seconds: float, *,
+                  contact_hint: bool = True) -> None:
+    """The end-of-crawl table (pages fetched, new/updated/unchanged, non-articles, errors),
+    then what was not archived, by reason, with an example each, and what to do next."""
+    status = "interrupted" if result.interrupted else result.reason
+    table = Table(title=f"Crawl {result.crawl_id} ({status}, {seconds:.1f}s)")
     table.add_column("")
     table.add_column("count", justify="right")
     for key, label in LABELS.items():
         table.add_row(label, str(result.counts.get(key, 0)))
+    if result.skipped:
+        table.add_row("skipped (robots.txt)", str(result.skipped))
     console.print(table)
+    for reason, pages in sorted(result.failures.items(), key=lambda item: -item[1]):
+        example = result.examples.get(reason, "")
+        console.print(Text(f"  {reason}: {pages} page(s), e.g. {example}"), soft_wrap=True)
+    if result.nothing_fetched:
+        console.print("Nothing could be fetched: every start page failed or is disallowed "
+                      "(see the reasons above).")
+    if contact_hint and not result.contact:
+        console.print("No contact in the User-Agent: give --contact URL_OR_EMAIL (or "
+                      "$VIRAL_ARCHIVE_CONTACT, or `contact` in sources.toml) so that site "
+                      "owners can reach you.")
     console.print(f"Archive: {db_url}")
+
+
+def run_shown(run: Callable[[CrawlProgress], CrawlResult], db_url: str, *,
+              label: str = "crawling", console: Console | None = None,
+              contact_hint: bool = True) -> CrawlResult:
+    """Run a crawl (``run(progress)``) with live progress, then print its summary — also
+    when it is interrupted.
+
+    Raises:
+        CrawlInterrupted: after the summary of the interrupted crawl.
+    """
+    console = console or Console(stderr=True)
+    started = time.monotonic()
+    try:
+        with CrawlProgress(label=label) as progress:
+            result = run(progress)
+    except CrawlInterrupted as stop:
+        print_summary(console, stop.result, db_url, time.monotonic() - started,
+                      contact_hint=contact_hint)
+        raise
+    print_summary(console, result, db_url, time.monotonic() - started,
+                  contact_hint=contact_hint)
+    return result

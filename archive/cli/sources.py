@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -13,8 +12,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archive.cli.options import db_option, stdout_console
-from archive.cli.progress import CrawlProgress, print_summary
+from archive.cli.options import contact_option, db_option, stdout_console
+from archive.cli.progress import EXIT_INTERRUPTED, EXIT_NOTHING_FETCHED, run_shown
 from archive.core.sources import SourceConfig, SourcesFile, load_sources
 from archive.operations.health import SourceHealth, crawled_source_names, source_health
 from archive.operations.schedule import next_due, run_schedule
@@ -30,29 +29,31 @@ config_option = click.option(
 )
 
 
-def crawl_one_source(
-    sources: SourcesFile, source: SourceConfig, db_url: str, *, console: Console
-) -> CrawlResult:
+def crawl_one_source(sources: SourcesFile, source: SourceConfig, db_url: str, *,
+                     console: Console, contact: str | None = None) -> CrawlResult:
     """Crawl ``source`` with progress (live on a terminal, log lines otherwise) and print
     its summary. Raises what :func:`crawler.runner.run_source_crawl` raises."""
-    started = time.monotonic()
-    with CrawlProgress(label=source.name) as progress:
-        result = run_source_crawl(source, db_url=db_url, contact=sources.contact,
-                                  on_progress=progress)
-    print_summary(console, result, db_url, time.monotonic() - started)
-    return result
+    return run_shown(lambda progress: run_source_crawl(
+        source, db_url=db_url, contact=contact or sources.contact, on_progress=progress),
+        db_url, label=source.name, console=console)
 
 
-def crawl_from_config(config_path: Path, names: tuple[str, ...], db_url: str | None) -> None:
-    """``viral-archive crawl --config FILE [--source NAME]...``: each source once."""
+def crawl_from_config(config_path: Path, names: tuple[str, ...], db_url: str | None, *,
+                      contact: str | None = None) -> None:
+    """``viral-archive crawl --config FILE [--source NAME]...``: each source once; Ctrl-C
+    stops them all. Exits with status 3 when some source could fetch nothing."""
     sources = load_sources(config_path)
     chosen = [sources.get(n) for n in names] if names else [
         s for s in sources.sources if s.enabled]
     resolved = resolve_db_url(db_url)
     open_engine(resolved).dispose()  # a bad database fails here, before any request
     console = Console(stderr=True)
-    for source in chosen:
-        crawl_one_source(sources, source, resolved, console=console)
+    empty = [source.name for source in chosen
+             if crawl_one_source(sources, source, resolved, console=console,
+                                 contact=contact).nothing_fetched]
+    if empty:
+        console.print(f"Nothing could be fetched for: {', '.join(empty)}.")
+        raise click.exceptions.Exit(EXIT_NOTHING_FETCHED)
 
 
 def _when(value: datetime | None) -> str:
@@ -137,13 +138,15 @@ def sources(config_path: Path | None, db_url: str | None, runs: int, output: str
 @click.option("--once", is_flag=True, help="Crawl the sources that are due, then stop.")
 @click.option("--max-runs", type=click.IntRange(1), metavar="N",
               help="Stop after N crawls.")
+@contact_option
 def schedule(config_path: Path | None, db_url: str | None, once: bool,
-             max_runs: int | None) -> None:
+             max_runs: int | None, contact: str | None) -> None:
     """Run in the foreground, crawling each source of the sources file when it is due.
 
     A source is due its `interval` after its last crawl started. A source being crawled
     by another process (e.g. `viral-archive crawl --config` from cron) is skipped until
-    its next turn. Ctrl-C stops cleanly. Example:
+    its next turn. Ctrl-C or SIGTERM stops it for good: the crawl in progress is closed
+    as stopped, and the scheduler exits with status 130. Example:
 
         viral-archive schedule --config sources.toml --db sqlite:///news.db
     """
@@ -152,11 +155,12 @@ def schedule(config_path: Path | None, db_url: str | None, once: bool,
     console = Console(stderr=True)
 
     def crawl(source: SourceConfig) -> CrawlResult:
-        return crawl_one_source(sources_file, source, resolved, console=console)
+        return crawl_one_source(sources_file, source, resolved, console=console,
+                                contact=contact)
 
     try:
         runs = run_schedule(sources_file, crawl, db_url=resolved, once=once, max_runs=max_runs)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # while it waited: nothing to close
         console.print("Scheduler stopped.")
-        return
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     console.print(f"Scheduler stopped after {runs} crawl(s).")

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import soupsieve
 
 from archive.exceptions import SourcesError
 
+T = TypeVar("T", int, None)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -68,6 +69,10 @@ class SourceConfig:
     recheck_max_age: timedelta = timedelta(days=30)
     cleaning: CleaningRules = field(default_factory=CleaningRules)
     enabled: bool = True
+    #: caps of one crawl of the source (``None``: the crawler's settings
+    #: ``ARCHIVE_MAX_PAGES`` and ``ARCHIVE_MAX_LINKS_PER_PAGE``)
+    max_pages: int | None = None
+    max_links_per_page: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +130,10 @@ class _Checker:
                 raise self.fail(key, f"holds {pattern!r}, not a regular expression: {exc}") from exc
         return patterns
 
-    def whole(self, key: str, default: int) -> int:
+    def whole(self, key: str, default: T) -> int | T:
         value = self.table.get(key, default)
+        if value is default:
+            return default
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise self.fail(key, f"must be a whole number ≥ 0, not {value!r}")
         return value
@@ -183,11 +190,8 @@ def parse_duration(value: Any) -> timedelta:
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
 
 
-_KEYS = {
-    "start_urls", "sitemaps", "feeds", "allowed_domains", "allow", "deny", "depth",
-    "interval", "robots_sitemaps", "recheck_min", "recheck_max", "recheck_max_age",
-    "cleaning", "enabled",
-}
+#: the keys a source may set: the fields of SourceConfig but its name
+_KEYS = {f.name for f in fields(SourceConfig)} - {"name"}
 
 
 _DEFAULT = SourceConfig(name="defaults")
@@ -233,6 +237,8 @@ def _source(file: str, name: str, table: dict[str, Any]) -> SourceConfig:
         recheck_max_age=check.duration("recheck_max_age", _DEFAULT.recheck_max_age),
         cleaning=check.cleaning(),
         enabled=check.flag("enabled", _DEFAULT.enabled),
+        max_pages=check.whole("max_pages", None),
+        max_links_per_page=check.whole("max_links_per_page", None),
     )
 
 

@@ -6,6 +6,8 @@ import html as html_lib
 import re
 from typing import Any
 
+from archive.extraction.prepare import cut_opaque
+
 _PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|reported|text|story|words|photos?|interview|edited)\s+by|by|"
     r"von|vom|text|autor(?:in)?|autoren|author|authors|par|por|di|da|de|door|av|af|"
@@ -25,9 +27,8 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    r"\s*(?:[-–—|,]\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}.*|"
-    r"(?:published|updated|posted|veröffentlicht|aktualisiert|am|on|le)\s.*\d.*)$",
-    re.IGNORECASE,
+    r"(?i)\s*(?:[-–—|,]\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}.*|"
+    r"(?:published|updated|posted|veröffentlicht|aktualisiert|am|on|le)\s.*\d.*)$"
 )
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 _NOT_A_NAME = re.compile(
@@ -137,38 +138,12 @@ _BYLINE_CLASSES = frozenset({
 _ATTR_BEFORE = re.compile(r"\b(rel|itemprop|class)\s*=\s*[\"']?([^\"'=<>]*)$", re.IGNORECASE)
 _NAME_PROP = re.compile(r"itemprop\s*=\s*[\"']?name[\s\"'>]", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
-_SKIP_START = re.compile(r"<(script|style)\b|<!--", re.IGNORECASE)
-_SKIP_END = {
-    "script": re.compile(r"</script\s*>", re.IGNORECASE),
-    "style": re.compile(r"</style\s*>", re.IGNORECASE),
-}
+#: what a byline's text never holds: comments, scripts and styles
+_NOT_TEXT = re.compile(r"<!--|<(script|style)(?=[\s>/])", re.IGNORECASE)
 
 #: A start tag runs to the next "<" or ">": openers without their ">" then cost one scan.
 _OPEN_OR_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?(/?)>")
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr", "source"})
-
-
-def _without_scripts(chunk: str) -> str:
-    """``chunk`` with scripts, styles and comments replaced by a space; one without its
-    end runs to the end of ``chunk``."""
-    out: list[str] = []
-    pos = 0
-    while True:
-        m = _SKIP_START.search(chunk, pos)
-        if m is None:
-            break
-        out.append(chunk[pos:m.start()])
-        out.append(" ")
-        if m.group(1) is None:
-            end = chunk.find("-->", m.end())
-            pos = -1 if end < 0 else end + 3
-        else:
-            close = _SKIP_END[m.group(1).lower()].search(chunk, m.end())
-            pos = -1 if close is None else close.end()
-        if pos < 0:
-            return "".join(out)
-    out.append(chunk[pos:])
-    return "".join(out)
 
 
 def _element_text(html: str, lt: int, limit: int = 1500) -> str:
@@ -185,7 +160,7 @@ def _element_text(html: str, lt: int, limit: int = 1500) -> str:
         if depth <= 0:
             end = m.start()
             break
-    chunk = _without_scripts(chunk[:end])
+    chunk = cut_opaque(chunk[:end], _NOT_TEXT)
     last_lt, last_gt = chunk.rfind("<"), chunk.rfind(">")
     if last_lt > last_gt:
         chunk = chunk[:last_lt]

@@ -23,6 +23,10 @@ from archive.extraction.hints import BLOCK_TAGS, SKIP_TAGS, furniture_level, is_
 _EXIT_NODE = object()
 _EXIT_LINK = object()
 _CELL_SEPARATOR = " | "
+#: Elements of running text: a link inside one is never furniture of its own (a tag
+#: page's link, a "meta" link), or the sentence would be cut in two. Spans stay marked:
+#: a caption's or a credit's span inside a paragraph is not the article.
+RUNNING_TEXT_TAGS = frozenset(("p",))
 
 
 @dataclass(slots=True)
@@ -155,6 +159,8 @@ def walk(root: Tag) -> Page:
         if name in SKIP_TAGS or is_hidden(tag):
             continue
         level = furniture_level(tag)
+        if level and name == "a" and nodes[current].tag.name in RUNNING_TEXT_TAGS:
+            level = 0  # a link inside a paragraph is part of its sentence
         if (name == "td" or name == "th") and not _holds_blocks(tag):
             if parts:  # a data cell: one row of a table is one block
                 parts.append(_CELL_SEPARATOR)

@@ -4,12 +4,18 @@
    furniture (navigation, share bars, comments, ads, related lists, hidden elements...).
 2. :func:`~archive.extraction.select.choose` scores the elements by the paragraphs they
    hold and picks the article's container, widened to the sibling containers that
-   continue the article.
+   continue the article and to the containers of its kind elsewhere;
+   :func:`~archive.extraction.region.widen_to_region` then compares the choice with its
+   ancestors and takes the one holding the page's text when the choice is short
+   against it (thresholds in :mod:`archive.extraction.tuning`).
 3. The chosen blocks are emitted in order, dropping link lists, interface labels
    ("Advertisement", "Scroll to Top", "Next page"), promotions ("READ ALSO: ..."),
    sections headed "Related" or "You may also like", datelines, bylines and picture
    credits, teasers that repeat the headline ("...see more"), the headline itself and
-   repeated blocks.
+   copies of a block in another role (a pull quote repeating a paragraph).
+
+The orchestrator may still prefer the page's JSON-LD ``articleBody`` when this body is
+short against it (:mod:`archive.extraction.declared`).
 
 :class:`Body` also says how much of the chosen content is links and headline-and-summary
 teasers, which :func:`~archive.extraction.extract.classify_page` uses to tell listing
@@ -19,10 +25,11 @@ pages from articles.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup, Tag
 
+from archive.extraction import tuning
 from archive.extraction.blocks import Block, Page, walk
 from archive.extraction.hints import (
     CREDIT,
@@ -31,30 +38,19 @@ from archive.extraction.hints import (
     DATELINE_MAX,
     HEADING_TAGS,
     PROMO,
-    RELATED_HEADING,
     TEASER_TAIL,
     TIMESTAMP,
     TIMESTAMP_MAX,
     UI_LABEL,
 )
+from archive.extraction.region import related_section, widen_to_region
 from archive.extraction.select import choose, is_teaser_link
 
 _WORD = re.compile(r"\w+")
-#: Blocks this long are kept once only (short ones, like table cells or "Step 1"
-#: headings, may rightly repeat).
-_MIN_REPEATED = 100
-#: A mostly linked block is kept with this many characters of text outside links.
-_MIN_UNLINKED = 100
-_MAX_LABEL = 80
-#: Elements that may hold a section's label; the section is then their parent.
-_LABEL_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span"))
-#: A teaser (headline link and what follows it) holds at most this many characters.
-_MAX_TEASER = 400
 _URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
-@dataclass(slots=True)
-class Body:
+class Body(NamedTuple):
     """The article text and what the orchestrator needs to tell articles from listings."""
 
     text: str
@@ -100,7 +96,7 @@ def _text_with_link(text: str, block: Block) -> bool:
     led by a linked sentence."""
     if _URL.match(text):
         return True
-    return block.chars - block.link_chars >= _MIN_UNLINKED
+    return block.chars - block.link_chars >= tuning.MIN_UNLINKED
 
 
 def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
@@ -117,9 +113,11 @@ def _clean(text: str, block: Block, tag: str, titles: set[str]) -> str | None:
         return None
     if tag in HEADING_TAGS and _is_headline(text, titles):
         return None
-    if PROMO.match(text) and (len(text) < 300 or block.link_density > 0.3):
+    if PROMO.match(text) and (
+        len(text) < tuning.PROMO_MAX_CHARS or block.link_density > tuning.PROMO_MAX_LINKS
+    ):
         return None
-    if block.link_density > 0.5 and not _text_with_link(text, block):
+    if block.link_density > tuning.PARAGRAPH_MAX_LINKS and not _text_with_link(text, block):
         return None
     tail = TEASER_TAIL.search(text)
     if tail is not None:
@@ -146,7 +144,7 @@ def _teaser_items(page: Page, chosen: list[int]) -> int:
     for i in chosen:
         block = page.blocks[i]
         if is_teaser_link(block) and not PROMO.match(block.text):
-            if 0 <= segment <= _MAX_TEASER:
+            if 0 <= segment <= tuning.MAX_TEASER:
                 items += 1
                 in_items += segment
             segment = 0
@@ -154,7 +152,7 @@ def _teaser_items(page: Page, chosen: list[int]) -> int:
         total += len(block.text)
         if segment >= 0:
             segment += len(block.text)
-    if 0 <= segment <= _MAX_TEASER:
+    if 0 <= segment <= tuning.MAX_TEASER:
         items += 1
         in_items += segment
     return items if in_items * 2 >= total else 0
@@ -168,7 +166,7 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
     links that follow the heading are.
     """
     titles = _title_keys(title)
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # a long block's text -> the tag of its first copy
     texts: list[str] = []
     chars = sum(page.blocks[i].chars for i in chosen)
     linked = sum(page.blocks[i].link_chars for i in chosen)
@@ -177,13 +175,16 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
     for i in chosen:
         block = page.blocks[i]
         if i < skip_until:
-            if not links_only or (block.link_density >= 0.5 or len(block.text) < 25):
+            if not links_only or (
+                block.link_density >= tuning.PARAGRAPH_MAX_LINKS
+                or len(block.text) < tuning.MIN_PARAGRAPH
+            ):
                 continue
             skip_until = -1
         node = page.nodes[block.node]
         tag = node.tag.name or ""
-        if len(block.text) <= _MAX_LABEL and RELATED_HEADING.match(block.text):
-            section = page.nodes[node.parent] if tag in _LABEL_TAGS and node.parent >= 0 else node
+        section = related_section(page, i)
+        if section is not None:
             skip_until = section.end_block
             links_only = section.chars * 2 >= chars
             continue
@@ -192,11 +193,10 @@ def _emit(page: Page, chosen: list[int], title: str | None) -> tuple[list[str], 
         text = _clean(block.text, block, tag, titles)
         if text is None:
             continue
-        if len(text) >= _MIN_REPEATED:
+        if len(text) >= tuning.MIN_REPEATED:
             key = _key(text)
-            if key in seen:
-                continue
-            seen.add(key)
+            if seen.setdefault(key, tag) != tag:
+                continue  # a copy in another role (a pull quote, a standfirst); as such, text
         texts.append(text)
     return texts, linked / chars if chars else 0.0
 
@@ -209,7 +209,7 @@ def extract_body(soup: BeautifulSoup, *, title: str | None = None) -> Body:
     """
     root = soup.body if isinstance(soup.body, Tag) else soup
     page = walk(root)
-    chosen = choose(page)
+    chosen = widen_to_region(page, choose(page))
     texts, density = _emit(page, chosen, title)
     return Body(
         text="\n\n".join(texts),

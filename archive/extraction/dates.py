@@ -80,9 +80,8 @@ TEXT_DATE = re.compile(
     re.IGNORECASE,
 )
 _TIME_OF_DAY = re.compile(
-    r"[,\s]*(?:(?:um|at|à|a las|alle|o|om|kl\.?|-|—|–|\|)\s*)?"
-    r"(?P<h>[012]?\d)[:h.](?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?\s?(?P<ap>[ap]\.?m\.?)?",
-    re.IGNORECASE,
+    r"(?i)[,\s]*(?:(?:um|at|à|a las|alle|o|om|kl\.?|-|—|–|\|)\s*)?"
+    r"(?P<h>[012]?\d)[:h.](?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?\s?(?P<ap>[ap]\.?m\.?)?"
 )
 _ISO_PREFIX = re.compile(
     r"^\s*(?P<y>\d{4})-?(?P<m>\d\d)-?(?P<d>\d\d)"

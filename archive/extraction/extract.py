@@ -7,9 +7,11 @@ import logging
 
 from bs4 import BeautifulSoup
 
-from archive.core.article import Article
+from archive.core.article import Article, metadata_of
 from archive.exceptions import ExtractionError
+from archive.extraction import tuning
 from archive.extraction.body import Body, extract_body
+from archive.extraction.declared import with_declared
 from archive.extraction.decode import decode_html, looks_binary
 from archive.extraction.metadata import Metadata, extract_metadata
 from archive.extraction.prepare import prepare_html
@@ -18,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 #: Bumped whenever a change to extraction can change its output, so stored articles
 #: record which extractor produced them and can be re-extracted.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -34,23 +36,30 @@ def classify_page(meta: Metadata, body: Body) -> str:
     Listings: pages whose main text is mostly links, pages declaring a collection type
     (CollectionPage, ItemList...), and pages made of three or more headline-and-summary
     teasers that do not declare an article type. Articles: pages declaring an article
-    type with some text, and pages with several blocks of running text. A bare
-    ``og:type=website``, which many sites put on every page, only counts when the text
-    is short.
+    type with some text, and pages whose text is running prose, in one block or several.
+    A page whose text is one long article (``tuning.LONG_ARTICLE`` characters of few
+    links and no teasers) is an article whatever it declares. A bare ``og:type=website``,
+    which many sites put on every page, only counts when the text is short.
     """
     if not body.text:
         return "empty"
     declared_article = bool(meta.page_types & _ARTICLE_TYPES)
     declared_listing = bool(meta.page_types & _LISTING_TYPES) and not declared_article
-    if body.link_density > 0.5 or declared_listing:
+    length = len(body.text)
+    if body.link_density > tuning.LISTING_LINK_DENSITY:
+        return "listing"
+    few_links = body.link_density < tuning.LONG_ARTICLE_MAX_LINKS
+    long_article = length >= tuning.LONG_ARTICLE and few_links
+    if long_article and body.teasers < tuning.LISTING_TEASERS:
+        return "article"
+    if declared_listing:
         return "listing"
     if declared_article:
-        return "article" if len(body.text) >= 150 else "listing"
-    if body.teasers >= 3:
+        return "article" if length >= tuning.DECLARED_ARTICLE_MIN else "listing"
+    if body.teasers >= tuning.LISTING_TEASERS:
         return "listing"
-    if body.blocks >= 2 and len(body.text) >= (400 if "website" not in meta.page_types else 800):
-        return "article"
-    return "listing"
+    website = "website" in meta.page_types
+    return "article" if length >= tuning.article_min(website=website) else "listing"
 
 
 def extract_article(html: bytes | str, url: str | None = None) -> Article:
@@ -94,19 +103,6 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     page = prepare_html(text)
     soup = BeautifulSoup(page.html, "lxml")
     meta = extract_metadata(soup, page.json_ld, url, html=text)
-    body = extract_body(soup, title=meta.title)
-    return Article(
-        text=body.text,
-        title=meta.title,
-        authors=meta.authors,
-        published=meta.published,
-        modified=meta.modified,
-        date_source=meta.date_source,
-        language=meta.language,
-        canonical_url=meta.canonical_url,
-        site_name=meta.site_name,
-        description=meta.description,
-        image=meta.image,
-        tags=meta.tags,
-        page_type=classify_page(meta, body),
-    )
+    body = with_declared(extract_body(soup, title=meta.title), page.json_ld)
+    return Article(**metadata_of(meta), text=body.text, canonical_url=meta.canonical_url,
+                   page_type=classify_page(meta, body))

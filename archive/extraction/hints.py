@@ -287,3 +287,13 @@ TIMESTAMP_MAX = 60
 TEASER_TAIL = re.compile(
     r"(?:…|\.\.\.|\s)\s*(?:see|read|view|show) more\W*$|(?:…|\.\.\.)\s*$", re.IGNORECASE
 )
+
+#: The tail of a teaser's headline: "…see more", "... Read more", "… Weiterlesen", "→";
+#: and a heading's permalink mark ("¶").
+TITLE_TAIL = re.compile(
+    r"(?:\s*(?:…|\.\.\.)\s*|\s+|(?<=\W))(?:(?:see|read|view|show|load) more|continue reading"
+    r"|read the full (?:story|article)|weiterlesen|mehr lesen|mehr erfahren|lire la suite"
+    r"|en savoir plus|leer más|seguir leyendo|leia mais|continua a leggere|lees meer|läs mer"
+    r"|les mer|læs mere|czytaj dalej|читать далее)\W*$|(?:\s+[›»]|\s*[→➔➜▶¶])+\s*$",
+    re.IGNORECASE,
+)

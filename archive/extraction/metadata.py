@@ -7,16 +7,15 @@ JSON-LD blocks (:mod:`.jsonld`); the soup is never modified. Dates are found by
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
+from archive.core.article import ArticleMetadata
 from archive.extraction.authors import clean_authors, html_bylines, json_ld_authors
 from archive.extraction.jsonld import (
     first_string,
@@ -29,32 +28,22 @@ from archive.extraction.jsonld import (
 from archive.extraction.language import guess_language, normalize_language
 from archive.extraction.pubdate import find_dates
 from archive.extraction.scan import Scan, scan_page
+from archive.extraction.text import clean_text as _clean
+from archive.extraction.titles import choose_title
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(slots=True)
-class Metadata:
-    """What the page says about itself; every field may be empty."""
+@dataclass(kw_only=True)
+class Metadata(ArticleMetadata):
+    """What the page says about itself: the article's metadata, and what only the
+    extractor needs; every field may be empty."""
 
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: datetime | None = None
-    modified: datetime | None = None
-    date_source: str | None = None
-    language: str | None = None
     canonical_url: str | None = None
-    site_name: str | None = None
-    description: str | None = None
-    image: str | None = None
-    tags: list[str] = field(default_factory=list)
     #: og:type and JSON-LD @type values, lower-cased ("article", "newsarticle", "website"...).
     page_types: set[str] = field(default_factory=set)
 
 
-_MAX_TITLE_PARTS = 12
-_STRONG = frozenset({"|", "||", "::", "·", "•", "»", "«", "‹", "›"})
-_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»«‹›:/~]|::|\|\|)\s+")
 _AUTHOR_META = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
     "dcterms.creator", "citation_author", "byl", "og:article:author", "book:author",
@@ -74,18 +63,6 @@ _MAX_TAG_ENTRIES = 500
 _LANGUAGE_SAMPLE = 5000
 
 
-def _clean(value: Any, limit: int = 1000) -> str | None:
-    """Unescape entities, collapse whitespace; ``None`` when empty."""
-    if not isinstance(value, str):
-        value = first_string(value)
-        if value is None:
-            return None
-    if "&" in value:
-        value = html_lib.unescape(value)
-    text = " ".join(value.split())[:limit]
-    return text or None
-
-
 def _absolute(value: str | None, base: str | None) -> str | None:
     if not value:
         return None
@@ -97,70 +74,6 @@ def _absolute(value: str | None, base: str | None) -> str | None:
     if scheme not in ("http", "https", "") or (scheme == "" and base):
         return None
     return full
-
-
-def _same(a: str, b: str) -> bool:
-    """Two names are the same when they match ignoring case, spaces and punctuation."""
-    norm_a = re.sub(r"[\W_]+", "", a.lower())
-    norm_b = re.sub(r"[\W_]+", "", b.lower())
-    return bool(norm_a) and (norm_a == norm_b or (
-        len(norm_b) >= 4 and norm_a.startswith(norm_b)) or (
-        len(norm_a) >= 4 and norm_b.startswith(norm_a)))
-
-
-def _join(parts: list[str], seps: list[str]) -> str:
-    return "".join(p + (seps[k] if k < len(seps) else "") for k, p in enumerate(parts)).strip()
-
-
-def strip_site_name(title: str, site_names: list[str], headline: str | None = None) -> str:
-    """Remove " | Site" suffixes and "Site - " prefixes from a title.
-
-    In order: the separated segments that make up ``headline`` (the page's ``<h1>``)
-    are kept when there are such; else the segments at either end naming the site
-    (its name or domain) are removed; then, of segments split by a strong separator
-    ("|", "·", "»"...), the longest is kept; a last short segment after a dash is
-    removed when the rest is much longer.
-    """
-    parts = _SEPARATORS.split(title)
-    if len(parts) < 2 or len(parts) > _MAX_TITLE_PARTS:
-        return title
-    seps = _SEPARATORS.findall(title)
-    if headline:
-        for i in range(len(parts)):
-            for j in range(len(parts), i, -1):
-                if (i, j) == (0, len(parts)):
-                    continue
-                candidate = _join(parts[i:j], seps[i:j - 1])
-                if _same_exact(candidate, headline):
-                    return candidate
-    names = [n for n in site_names if n]
-    changed = True
-    while changed and len(parts) > 1:
-        changed = False
-        if any(_same(parts[-1], n) for n in names):
-            parts, seps, changed = parts[:-1], seps[:-1], True
-        elif any(_same(parts[0], n) for n in names):
-            parts, seps, changed = parts[1:], seps[1:], True
-    if len(parts) > 1 and any(sep.strip() in _STRONG for sep in seps):
-        # Keep the longest run of segments between strong separators.
-        runs: list[tuple[list[str], list[str]]] = [([parts[0]], [])]
-        for sep, part in zip(seps, parts[1:], strict=True):
-            if sep.strip() in _STRONG:
-                runs.append(([part], []))
-            else:
-                runs[-1][0].append(part)
-                runs[-1][1].append(sep)
-        parts, seps = max(runs, key=lambda r: len(_join(*r)))
-    if len(parts) > 1 and len(parts[-1].split()) <= 3 and (
-        len(_join(parts[:-1], seps[:-1]).split()) >= 2 * len(parts[-1].split()) + 2
-    ):
-        parts, seps = parts[:-1], seps[:-1]
-    return _join(parts, seps)
-
-
-def _same_exact(a: str, b: str) -> bool:
-    norm_a = re.sub(r"[\W_]+", "", a.lower())
-    return bool(norm_a) and norm_a == re.sub(r"[\W_]+", "", b.lower())
 
 
 def _prefer_dmy(html_lang: str, language: str | None) -> bool:
@@ -179,53 +92,6 @@ def _domain_names(url: str | None) -> list[str]:
         host = host[4:]
     labels = host.split(".")
     return [host, labels[0]] if labels and labels[0] else [host]
-
-
-_TOKEN = re.compile(r"\w+")
-
-
-def _overlap(a: str, b: str) -> float:
-    """Shared words of ``a`` and ``b`` over the words of the shorter one (0..1)."""
-    wa, wb = set(_TOKEN.findall(a.lower())), set(_TOKEN.findall(b.lower()))
-    if not wa or not wb:
-        return 0.0
-    return len(wa & wb) / min(len(wa), len(wb))
-
-
-def _title(scan: Scan, article: dict[str, Any] | None, site_names: list[str]) -> str | None:
-    """The headline, without the site's name.
-
-    The declared headlines (JSON-LD ``headline``, ``og:title``, ``twitter:title``) are
-    taken when they agree with ``<title>`` (half their words or more in common); else an
-    ``<h1>`` that agrees with it; else the declared headline, ``<title>`` or ``<h1>``
-    closest to it.
-    """
-    raw_title = _clean(scan.title, 500)
-    h1s = [t for t in (_clean(h, 500) for _, h in scan.h1[:5]) if t]
-    h1 = h1s[0] if h1s else None
-    declared = [
-        c for c in (
-            _clean(article.get("headline") if article else None, 500),
-            _clean(scan.first_meta("og:title"), 500),
-            _clean(scan.first_meta("twitter:title"), 500),
-        ) if c and not any(_same(c, n) for n in site_names if n)
-    ]
-    page_title = strip_site_name(raw_title, site_names, h1) if raw_title else None
-    if page_title and any(_same(page_title, n) for n in site_names if n):
-        page_title = None
-    if not page_title:
-        if declared:
-            return strip_site_name(declared[0], site_names, h1)
-        return h1
-    for candidate in declared:
-        if _overlap(candidate, page_title) >= 0.5:
-            return strip_site_name(candidate, site_names, h1)
-    for candidate in h1s:
-        if _overlap(candidate, page_title) >= 0.5 and not any(
-            _same(candidate, n) for n in site_names if n
-        ):
-            return candidate
-    return page_title
 
 
 def _site_name(scan: Scan, objects: list[dict[str, Any]],
@@ -347,7 +213,7 @@ def extract_metadata(
 
     meta.site_name = _site_name(scan, objects, article)
     site_names = [meta.site_name or "", *_domain_names(meta.canonical_url or url)]
-    meta.title = _title(scan, article, site_names)
+    meta.title = choose_title(scan, article, site_names)
     if html is None:
         html = soup.decode()
     meta.authors = _authors(scan, article, meta.site_name, html, id_index(objects))

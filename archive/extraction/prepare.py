@@ -134,12 +134,14 @@ def _matching_end(text: str, name: str, start: int) -> int:
         pos = m.end()
 
 
-def _cut_opaque(text: str) -> str:
-    """Remove comments and opaque elements, each from its start to its end tag."""
+def cut_opaque(text: str, start: re.Pattern[str] = _OPAQUE_START) -> str:
+    """Remove comments and opaque elements (those ``start`` finds: by default every
+    element whose content is never text), each from its start to its end tag; one
+    without its end tag runs to the end of ``text``."""
     out: list[str] = []
     pos = 0
     while True:
-        m = _OPAQUE_START.search(text, pos)
+        m = start.search(text, pos)
         if m is None:
             break
         out.append(text[pos : m.start()])
@@ -267,7 +269,7 @@ def prepare_html(text: str) -> PreparedPage:
     megabyte of ``text``) is cut short, so that parsing time stays proportional to size.
     """
     json_ld = _json_ld_blocks(text)
-    html = _cut_opaque(_XML_DECLARATION.sub("", text, count=1))
+    html = cut_opaque(_XML_DECLARATION.sub("", text, count=1))
     html = _cap_tags(html, _MAX_TAGS + _MAX_TAGS_PER_MB * len(text) // 1_000_000)
     html = _cut_chrome(html)
     html = _trim_head(html)

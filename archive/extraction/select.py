@@ -22,42 +22,25 @@ elements never join one.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from archive.extraction import tuning
 from archive.extraction.blocks import Block, Node, Page
-from archive.extraction.hints import COMMENTS, PARAGRAPH_TAGS, content_weight
+from archive.extraction.hints import (
+    COMMENTS,
+    PARAGRAPH_TAGS,
+    POSITIVE_WEIGHT,
+    RELATED_HEADING,
+    content_weight,
+)
 
-#: Share of a paragraph's score given to its container and each element above it.
-_LEVEL_SHARE = (1.0, 0.5, 0.25)
-_MIN_PARAGRAPH = 25
 _PUNCTUATION = re.compile(r"[,.;:!?،؛。，、；：！？]")
-#: Paragraphs that begin with a link (a headline), when they are this many and more than
-#: this share, make a list of teasers rather than an article.
-_TEASER_LIST_MIN = 3
-_TEASER_LIST_SHARE = 0.6
-#: A candidate holding the page's first <h1>, or starting this few blocks after it, has
-#: its score raised by this factor.
-_NEAR_HEADLINE = 5
-_HEADLINE_BONUS = 1.1
-#: How many levels above the best candidate siblings are looked for.
-_WIDEN_LEVELS = 6
-#: A sibling joins when it holds this share of the best candidate's paragraph score...
-_SIBLING_SHARE = 0.15
-_SIBLING_MIN_GOOD = 3.0
-#: ... and, beyond the grandparent, this share, this score and two paragraphs at least.
-_FAR_SHARE = 0.2
-_FAR_MIN_GOOD = 15.0
-#: A sibling before the article of at most this many blocks joins if they are all plain
-#: paragraphs (a lead paragraph set apart).
-_PLAIN_SIBLING_BLOCKS = 3
-_SIBLING_MAX_LINKS = 0.3
-#: A furniture-looking element holding this share of the page's paragraphs is a wrapper.
-_WRAPPER_SHARE = 0.5
 
 
 def block_score(block: Block) -> float:
     """How much a block reads like a paragraph of running text (0 when it does not)."""
     length = len(block.text)
-    if length < _MIN_PARAGRAPH or block.link_density > 0.5:
+    if length < tuning.MIN_PARAGRAPH or block.link_density > tuning.PARAGRAPH_MAX_LINKS:
         return 0.0
     punctuation = len(_PUNCTUATION.findall(block.text))
     return (1.0 + min(punctuation, 20) + min(length / 100.0, 3.0)) * (1.0 - block.link_density)
@@ -80,30 +63,63 @@ def _unflag_wrappers(page: Page, scores: list[float]) -> None:
         totals[block.node] += score
     for i in range(len(nodes) - 1, 0, -1):
         totals[nodes[i].parent] += totals[i]
-    limit = _WRAPPER_SHARE * totals[0]
+    limit = tuning.WRAPPER_SHARE * totals[0]
     for i, node in enumerate(nodes):
         if node.flag and node.flag < COMMENTS and totals[i] > 0 and totals[i] >= limit:
             node.flag = 0
 
 
-def _is_flagged(page: Page, block: Block) -> bool:
-    """True when a furniture element (still marked as such) holds the block."""
-    nodes = page.nodes
-    index = block.flag_node
-    while index >= 0 and not nodes[index].flag:
-        index = nodes[index].flag_parent
-    return index >= 0
+def _marked(nodes: list[Node], level: int) -> list[bool]:
+    """For each node, whether it or a marked node above it has at least ``level``.
+
+    One pass: nodes come in document order, each after the nodes holding it.
+    """
+    marked = [False] * len(nodes)
+    for i, node in enumerate(nodes):
+        marked[i] = node.flag >= level or (node.flag_parent >= 0 and marked[node.flag_parent])
+    return marked
 
 
-def _score(page: Page) -> list[bool]:
+def _unflag_discussion(page: Page, scores: list[float]) -> None:
+    """Clear the marks of comment sections on a page whose prose is all in them.
+
+    On a forum thread or a discussion page the posts are the text: when comment
+    sections hold ``tuning.DISCUSSION_SHARE`` of the page's paragraph score and what
+    lies outside them and outside other furniture scores less than
+    ``tuning.DISCUSSION_OUTSIDE_MAX``, they are read.
+    """
+    comments = _marked(page.nodes, COMMENTS)
+    furniture = _marked(page.nodes, 1)
+    inside = outside = 0.0
+    for block, score in zip(page.blocks, scores, strict=True):
+        if not score:
+            continue
+        if block.flag_node < 0:
+            outside += score
+        elif comments[block.flag_node]:
+            inside += score
+        elif not furniture[block.flag_node]:
+            outside += score
+    if outside >= tuning.DISCUSSION_OUTSIDE_MAX:
+        return
+    if inside < tuning.DISCUSSION_SHARE * (inside + outside):
+        return
+    for node in page.nodes:
+        if node.flag >= COMMENTS:
+            node.flag = 0
+
+
+def _score(page: Page) -> tuple[list[bool], list[float]]:
     """Fill in the nodes' scores and totals from the blocks outside furniture.
 
-    Returns, for each block, whether it lies in furniture.
+    Returns, for each block, whether it lies in furniture, and its paragraph score.
     """
     nodes = page.nodes
     scores = [block_score(b) for b in page.blocks]
     _unflag_wrappers(page, scores)
-    flagged = [_is_flagged(page, b) if b.flag_node >= 0 else False for b in page.blocks]
+    _unflag_discussion(page, scores)
+    furniture = _marked(nodes, 1)
+    flagged = [b.flag_node >= 0 and furniture[b.flag_node] for b in page.blocks]
     for block, score, skip in zip(page.blocks, scores, flagged, strict=True):
         own = nodes[block.node]
         if is_teaser_link(block):  # furniture or not: teaser lists hide in <header>s
@@ -120,7 +136,7 @@ def _score(page: Page) -> list[bool]:
         index = block.node
         if own.tag.name in PARAGRAPH_TAGS and own.parent >= 0:
             index = own.parent
-        for share in _LEVEL_SHARE:
+        for share in tuning.LEVEL_SHARE:
             nodes[index].score += score * share
             if nodes[index].tag.name == "article":
                 break  # an <article> is a whole: its text does not score what holds it
@@ -136,13 +152,13 @@ def _score(page: Page) -> list[bool]:
         parent.teasers += node.teasers
         parent.chars += node.chars
         parent.link_chars += node.link_chars
-    return flagged
+    return flagged, scores
 
 
 def _candidate_score(node: Node) -> float:
     score = (node.score + content_weight(node.tag)) * (1.0 - node.link_density)
     led = node.link_first
-    if led >= _TEASER_LIST_MIN and led > _TEASER_LIST_SHARE * node.paragraphs:
+    if led >= tuning.TEASER_LIST_MIN and led > tuning.TEASER_LIST_SHARE * node.paragraphs:
         score *= 1.0 - led / node.paragraphs  # a list of teasers
     return score
 
@@ -150,8 +166,8 @@ def _candidate_score(node: Node) -> float:
 def _plain_paragraph(block: Block) -> bool:
     """True for a block of running text with few links, worth keeping next to the article."""
     length = len(block.text)
-    if length >= 80:
-        return block.link_density < 0.25
+    if length >= tuning.PROSE_MIN_CHARS:
+        return block.link_density < tuning.PLAIN_MAX_LINKS
     return (
         block.link_density == 0 and length > 0 and block.text[-1] in ".!?…\"”'’"
     )
@@ -162,26 +178,36 @@ def _joins(node: Node, min_good: float, min_paragraphs: int) -> bool:
     return (
         node.good >= min_good
         and node.paragraphs >= min_paragraphs
-        and node.link_density < _SIBLING_MAX_LINKS
+        and node.link_density < tuning.SIBLING_MAX_LINKS
         and node.teasers * 3 <= node.paragraphs
         and node.link_first * 2 <= node.paragraphs
     )
 
 
-def _inside_article(nodes: list[Node], index: int) -> bool:
-    """True when the element is an ``<article>`` or lies inside one."""
-    while index >= 0:
-        if nodes[index].tag.name == "article":
-            return True
-        index = nodes[index].parent
-    return False
+def _headed_as_related(page: Page, node: Node) -> bool:
+    """True when the element opens with a heading like "Related articles"."""
+    if node.first_block >= node.end_block:
+        return False
+    text = page.blocks[node.first_block].text
+    return len(text) <= tuning.MAX_LABEL and RELATED_HEADING.match(text) is not None
+
+
+def enclosing_articles(nodes: list[Node]) -> list[int]:
+    """For each node, the ``<article>`` that is or holds it (-1 when none), in one pass."""
+    found = [-1] * len(nodes)
+    for i, node in enumerate(nodes):
+        if node.tag.name == "article":
+            found[i] = i
+        elif node.parent >= 0:
+            found[i] = found[node.parent]
+    return found
 
 
 def _plain_sibling(page: Page, index: int, flagged: list[bool]) -> bool:
     """True for a small element holding only plain paragraphs (not list items: a summary
     of key points is set apart that way)."""
     node = page.nodes[index]
-    if not node.paragraphs or node.end_block - node.first_block > _PLAIN_SIBLING_BLOCKS:
+    if not node.paragraphs or node.end_block - node.first_block > tuning.PLAIN_SIBLING_BLOCKS:
         return False
     return all(
         flagged[i]
@@ -190,32 +216,91 @@ def _plain_sibling(page: Page, index: int, flagged: list[bool]) -> bool:
     )
 
 
-def choose(page: Page) -> list[int]:
-    """Indices of the blocks making up the main content, in document order."""
+def _signature(node: Node) -> tuple[str, tuple[str, ...]] | None:
+    classes = node.tag.attrs.get("class")
+    if not isinstance(classes, list) or not classes:
+        return None
+    return node.tag.name or "", tuple(classes)
+
+
+def _same_kind(page: Page, best: int, articles: list[int]) -> set[int]:
+    """Blocks of the elements marked up like the article's container, elsewhere.
+
+    Pages cut the article into several containers of one kind ("article__body" between
+    advertisements, one per section), too far apart to be siblings; each that holds
+    paragraphs of few links joins. Only classes naming the article's body count (not
+    the weaker "story", "post", "content").
+    """
     nodes = page.nodes
-    flagged = _score(page)
+    signatures = set()
+    index = best
+    for _ in range(tuning.SAME_KIND_LEVELS):
+        signature = _signature(nodes[index])
+        if signature is not None and content_weight(nodes[index].tag) >= POSITIVE_WEIGHT:
+            signatures.add(signature)
+        index = nodes[index].parent
+        if index < 0:
+            break
+    if not signatures:
+        return set()
+    taken = nodes[best]
+    blocks: set[int] = set()
+    for i, node in enumerate(nodes):
+        if node.first_block < taken.end_block and node.end_block > taken.first_block:
+            continue  # the chosen container, what holds it or what it holds
+        if node.flag or _signature(node) not in signatures:
+            continue
+        if articles[best] >= 0 and (node.articles or articles[i] < 0):
+            continue
+        if _joins(node, tuning.SAME_KIND_MIN_GOOD, 1):
+            blocks.update(range(node.first_block, node.end_block))
+    return blocks
+
+
+@dataclass(slots=True)
+class Choice:
+    """The main content's blocks, the container they were chosen by, and the furniture."""
+
+    #: indices of the blocks, in document order (none in furniture)
+    blocks: list[int]
+    #: the best-scored node, -1 when no block reads like a paragraph
+    best: int
+    #: for each block of the page, whether it lies in furniture
+    flagged: list[bool]
+    #: for each block, how much it reads like a paragraph (see :func:`block_score`)
+    scores: list[float]
+    #: the ``<article>`` node that is or holds the best node, -1 when none
+    article: int = -1
+
+
+def choose(page: Page) -> Choice:
+    """The blocks making up the main content, in document order, and how they were found."""
+    nodes = page.nodes
+    flagged, scores = _score(page)
     headline = next((i for i, b in enumerate(page.blocks) if nodes[b.node].tag.name == "h1"), -1)
     best = -1
     best_score = 0.0
     for i, node in enumerate(nodes):
         if node.score > 0 and not node.flag:
             score = _candidate_score(node)
-            if headline >= 0 and node.first_block - _NEAR_HEADLINE <= headline < node.end_block:
-                score *= _HEADLINE_BONUS  # the article follows its headline
+            near = node.first_block - tuning.NEAR_HEADLINE
+            if headline >= 0 and near <= headline < node.end_block:
+                score *= tuning.HEADLINE_BONUS  # the article follows its headline
             if score > best_score:
                 best, best_score = i, score
     if best < 0:
-        return []
+        return Choice([], best, flagged, scores)
     children: dict[int, list[int]] = {}
     for i, node in enumerate(nodes):
         if node.parent >= 0:
             children.setdefault(node.parent, []).append(i)
     chosen = set(range(nodes[best].first_block, nodes[best].end_block))
-    near_good = max(_SIBLING_MIN_GOOD, _SIBLING_SHARE * nodes[best].good)
-    far_good = max(_FAR_MIN_GOOD, _FAR_SHARE * nodes[best].good)
+    near_good = max(tuning.SIBLING_MIN_GOOD, tuning.SIBLING_SHARE * nodes[best].good)
+    far_good = max(tuning.FAR_MIN_GOOD, tuning.FAR_SHARE * nodes[best].good)
     current = best
-    in_article = _inside_article(nodes, best)
-    for level in range(1, _WIDEN_LEVELS + 1):
+    articles = enclosing_articles(nodes)
+    in_article = articles[best] >= 0
+    for level in range(1, tuning.WIDEN_LEVELS + 1):
         parent = nodes[current].parent
         if parent < 0:
             break
@@ -225,6 +310,8 @@ def choose(page: Page) -> list[int]:
                 continue
             if in_article and (nodes[j].articles or nodes[j].tag.name == "article"):
                 continue  # another article, as in a list of posts
+            if _headed_as_related(page, nodes[j]):
+                continue  # "Recommended for you": other pages, however they read
             if _joins(nodes[j], min_good, min_paragraphs) or (
                 level <= 2 and j < current and _plain_sibling(page, j, flagged)
             ):
@@ -237,4 +324,6 @@ def choose(page: Page) -> list[int]:
         if nodes[parent].tag.name == "article":
             break  # the article is a whole: what lies around it is not
         current = parent
-    return [i for i in sorted(chosen) if not flagged[i]]
+    chosen.update(_same_kind(page, best, articles))
+    blocks = [i for i in sorted(chosen) if not flagged[i]]
+    return Choice(blocks, best, flagged, scores, articles[best])

@@ -46,7 +46,8 @@ _ITEMPROP = re.compile(
 )
 #: hAtom class names; the ``class=`` before them is checked in a window after (a pattern
 #: starting at ``class=`` and running to the name costs a scan per ``class=``).
-_HATOM = re.compile(r"(?<=[\"' =])(?:dt-)?(published|updated)(?=[ \"'>])")
+_HATOM_BEFORE = frozenset("\"' =")
+_HATOM_AFTER = frozenset(" \"'>")
 _HATOM_CLASS = re.compile(r"class=[\"']?(?:[^\"'<>]* )?$")
 _HATOM_WINDOW = 300
 _HATOM_CLASSES = frozenset({"published", "updated", "dt-published", "dt-updated"})
@@ -71,9 +72,8 @@ _OTHER_CUE = re.compile(
     re.I,
 )
 _GOOD_HINT = re.compile(
-    r"date|time|publi|posted|meta|byline|entry|info|dateline|datum|zeit|stamp|header|author|"
-    r"calendar",
-    re.I,
+    r"(?i)date|time|publi|posted|meta|byline|entry|info|dateline|datum|zeit|stamp|header|author|"
+    r"calendar"
 )
 _BAD_HINT = re.compile(
     r"comment|sidebar|widget|footer|related|recent|archiv|teaser|event|share|"
@@ -305,13 +305,13 @@ def microdata_dates(html: str) -> tuple[datetime | None, datetime | None]:
             published = value
     if published is None:
         found = 0
-        for n, m in enumerate(_HATOM.finditer(html)):
+        for n, (start, word) in enumerate(_hatom_words(html)):
             if n >= _MAX_CANDIDATES or found >= _MAX_HATOM:
                 break
-            if not _HATOM_CLASS.search(html, max(0, m.start() - _HATOM_WINDOW), m.start()):
+            if not _HATOM_CLASS.search(html, max(0, start - _HATOM_WINDOW), start):
                 continue
             found += 1
-            element = _element_at(html, m.start())
+            element = _element_at(html, start)
             if element is None:
                 continue
             tag, text = element
@@ -320,11 +320,30 @@ def microdata_dates(html: str) -> tuple[datetime | None, datetime | None]:
             value = _attr_date(tag) or parse_date(html_lib.unescape(text))
             if value is None:
                 continue
-            if m.group(1) == "updated":
+            if word == "updated":
                 modified = modified or value
             elif published is None:
                 published = value
     return published, modified
+
+
+def _hatom_words(html: str) -> list[tuple[int, str]]:
+    """Where "published"/"updated" (or "dt-...") stand as a whole attribute word, in order.
+
+    ``str.find`` rather than a regular expression: a pattern opening with a lookbehind is
+    tried at every offset of the page, ten times slower on a megabyte.
+    """
+    places: list[tuple[int, str]] = []
+    for word in ("published", "updated"):
+        pos = html.find(word)
+        while pos >= 0 and len(places) < 2 * _MAX_CANDIDATES:
+            start = pos - 3 if html.startswith("dt-", pos - 3) else pos
+            end = pos + len(word)
+            if start > 0 and html[start - 1] in _HATOM_BEFORE and html[end:end + 1] in _HATOM_AFTER:
+                places.append((start, word))
+            pos = html.find(word, end)
+    places.sort()
+    return places
 
 
 def scan_dates(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.core.sources import SourceConfig
@@ -69,17 +69,36 @@ class CrawlPlan:
     skip: frozenset[str] = frozenset()
 
 
+def unfinished_since(session: Session, source_name: str) -> datetime | None:
+    """When the earliest crawl of the source that did not finish (stopped, killed) after
+    its last finished one started; ``None`` when the last crawl finished."""
+    finished = session.scalar(select(func.max(models.Crawl.started_at)).where(
+        models.Crawl.source_name == source_name, models.Crawl.status == "finished"))
+    conditions = [models.Crawl.source_name == source_name, models.Crawl.status != "finished"]
+    if finished is not None:
+        conditions.append(models.Crawl.started_at > finished)
+    return session.scalar(select(func.min(models.Crawl.started_at)).where(*conditions))
+
+
 def plan_crawl(session: Session, source_name: str, now: datetime) -> CrawlPlan:
-    """The re-checks due at ``now`` and the known URLs a crawl of the source should skip."""
+    """The re-checks due at ``now`` and the known URLs a crawl of the source should skip.
+
+    A page fetched by a crawl that did not finish is not skipped: its links may not all
+    have been followed, so when the crawl finds it again it fetches it again, and goes on
+    from there (nothing the interrupted crawl would have reached is lost).
+    """
     rechecks: list[Recheck] = []
     skip: set[str] = set()
     rows = session.scalars(
         select(models.UrlState).where(models.UrlState.source_name == source_name)
     )
+    resume_from = unfinished_since(session, source_name)
     for state in rows:
         due = state.next_check is not None and state.next_check <= now
         if state.kind == LISTING:
             continue
+        if resume_from is not None and state.last_fetched >= resume_from:
+            continue  # fetched by an unfinished crawl: fetch it again when found
         if state.kind == ARTICLE and due:
             rechecks.append(Recheck(state.url, state.etag, state.last_modified))
         if state.kind in (ARTICLE, ALIAS) or not due:

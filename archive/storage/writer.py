@@ -4,7 +4,8 @@ Crawls and imports both hand :class:`Incoming` articles to an :class:`ArticleWri
 
 - a URL not yet archived becomes a new row (with its raw page, when it was fetched);
 - a known URL whose title and text are unchanged (whitespace aside) only has its
-  ``last_seen`` moved;
+  ``last_seen`` moved; so has the article of a new URL that differs from an archived
+  one's only in its query parameters and holds the same title and text (an alias);
 - a known URL whose title or text changed keeps its previous state as the next
   numbered ``ArticleVersion``, then takes the new one (and its raw page);
 - when a crawled article was archived by an older extractor, its stored page is first
@@ -24,8 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -169,6 +171,12 @@ class ArticleWriter:
         seen: list[dict[str, Any]] = []
         for item in items:
             row = known.get(item.url)
+            if row is None and item.page is not None:
+                twin = self._same_page_elsewhere(item)
+                if twin is not None:
+                    seen.append({"b_id": twin, "b_seen": item.seen_at})
+                    written.append(Written(Outcome.UNCHANGED, twin))
+                    continue
             if row is None:
                 new_row = self._new_row(item)
                 if item.page is None:
@@ -201,6 +209,21 @@ class ArticleWriter:
             .where(models.Article.url.in_(urls))
         )
         return {url: Known(article_id, digest) for article_id, url, digest in rows}
+
+    def _same_page_elsewhere(self, item: Incoming) -> int | None:
+        """The article already archived under the same host and path with only other query
+        parameters (``?p=2``, ``?s=``, none) and the same title and text, if any: the page
+        is one article under several URLs, and the new URL only an alias of it."""
+        parts = urlsplit(item.url)
+        base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        url = models.Article.url
+        # "?" then everything up to "@" (the next character): the URLs with a query
+        same_path = or_(url == base, and_(url >= base + "?", url < base + "@"))
+        return self.session.scalar(
+            select(models.Article.id)
+            .where(same_path, url != item.url, models.Article.content_hash == item.content_hash)
+            .order_by(models.Article.id).limit(1)
+        )
 
     def _source_id(self, item: Incoming) -> int:
         found = self.source_ids.get(item.domain)

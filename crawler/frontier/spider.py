@@ -27,7 +27,7 @@ from twisted.python.failure import Failure
 
 from crawler.frontier import Frontier, StartPage
 from crawler.items import PageErrorItem, page_error, page_item
-from crawler.scope import in_domains, page_links
+from crawler.scope import CrawlBudget, in_domains
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,14 @@ class WorkerSpider(RedisSpider):
         self.links = LinkExtractor(unique=True)
         self._idle_since = time.monotonic()
         self._frontier: Frontier | None = None
+        self._budget: CrawlBudget | None = None
+
+    @property
+    def budget(self) -> CrawlBudget:
+        """Links per page are capped; pages are not (the frontier is shared)."""
+        if self._budget is None:
+            self._budget = CrawlBudget.from_settings(self.settings)
+        return self._budget
 
     @property
     def frontier(self) -> Frontier:
@@ -74,16 +82,17 @@ class WorkerSpider(RedisSpider):
         hosts = list(response.meta.get(HOSTS_META, []))
         max_depth = int(response.meta.get(MAX_DEPTH_META, 0))
         if response.meta.get("depth", 0) < max_depth:
-            for link in page_links(response, self.links):
+            links, note = self.budget.links(response, self.links)
+            if note is not None:
+                yield note
+            for link in links:
                 if in_domains(link.url, hosts):
                     yield Request(link.url, callback=self.parse, errback=self.on_error,
                                   meta={HOSTS_META: hosts, MAX_DEPTH_META: max_depth})
         yield item
 
     def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
-        error = page_error(failure, self.logger)
-        if error is not None:
-            yield error
+        yield page_error(failure)
 
     def spider_idle(self) -> None:
         """Take start pages when there are some; close after the frontier stayed empty."""

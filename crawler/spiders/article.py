@@ -12,7 +12,7 @@ from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
 from crawler.items import PageErrorItem, page_error, page_item
-from crawler.scope import in_domains, page_links
+from crawler.scope import CrawlBudget, in_domains
 
 
 def _split(value: str | list[str] | None) -> list[str]:
@@ -49,6 +49,7 @@ class ArticleSpider(Spider):
         self.links = LinkExtractor(unique=True)
 
     async def start(self) -> Any:
+        self.budget = CrawlBudget.from_settings(self.settings)
         for url in self.start_urls:
             yield Request(url, callback=self.parse, errback=self.on_error)
 
@@ -62,12 +63,19 @@ class ArticleSpider(Spider):
         yield item
         if isinstance(item, PageErrorItem) or response.meta.get("depth", 0) >= self._depth_limit():
             return
-        for link in page_links(response, self.links):
+        links, note = self.budget.links(response, self.links)
+        if note is not None:
+            yield note
+        for link in links:
             # by host name, ports aside (LinkExtractor's allow_domains compares host:port)
-            if in_domains(link.url, self.allowed_domains):
-                yield Request(link.url, callback=self.parse, errback=self.on_error)
+            if not in_domains(link.url, self.allowed_domains):
+                continue
+            taken, capped = self.budget.take(link.url)
+            if capped is not None:
+                yield capped
+            if not taken:
+                return
+            yield Request(link.url, callback=self.parse, errback=self.on_error)
 
     def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
-        error = page_error(failure, self.logger)
-        if error is not None:
-            yield error
+        yield page_error(failure)

@@ -23,8 +23,8 @@ from archive.core.urls import normalize_url
 from archive.storage.recrawl import CrawlPlan, Recheck, plan_crawl
 from crawler.discovery import read_feed, read_sitemap, robots_sitemaps, sitemap_body
 from crawler.items import NotModifiedItem, PageErrorItem, page_error, page_item
-from crawler.pipelines import DISCOVERED_STAT
-from crawler.scope import in_domains, page_links
+from crawler.record import DISCOVERED_STAT, close_abandoned_crawls
+from crawler.scope import CrawlBudget, in_domains
 from db import open_engine, session_factory
 
 HOPS, PUBLISHED, RECHECK = "archive_hops", "archive_published", "archive_recheck"
@@ -64,7 +64,8 @@ class SourceSpider(Spider):
     def _load_plan(self) -> CrawlPlan:
         engine = open_engine(self.settings.get("ARCHIVE_DB"))
         try:
-            with session_factory(engine)() as session:
+            with session_factory(engine).begin() as session:
+                close_abandoned_crawls(session, self.source.name)
                 return plan_crawl(session, self.source.name, datetime.now(UTC))
         finally:
             engine.dispose()
@@ -72,6 +73,8 @@ class SourceSpider(Spider):
     async def start(self) -> Any:
         if self.plan is None:
             self.plan = self._load_plan()
+        self.budget = CrawlBudget.from_settings(self.settings, max_pages=self.source.max_pages,
+                                                max_links=self.source.max_links_per_page)
         source = self.source
         if source.robots_sitemaps:
             roots = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}"
@@ -105,17 +108,23 @@ class SourceSpider(Spider):
             return False
         return not any(p.search(url) for p in self.deny)
 
-    def follow_url(self, url: str, hops: int, published: datetime | None = None) -> Request | None:
-        """A request for a discovered page URL, or ``None`` if out of scope or known."""
+    def follow_url(self, url: str, hops: int, published: datetime | None = None
+                   ) -> Iterator[Request | PageErrorItem]:
+        """A request for a discovered page URL, unless it is out of scope, known, or over
+        the crawl's cap of pages (then a note, once)."""
         url = normalize_url(url)
         if not self._in_scope(url):
-            return None
+            return
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(DISCOVERED_STAT)
         if self.plan is not None and url in self.plan.skip:
-            return None
-        return Request(url, callback=self.parse, errback=self.on_error,
-                       meta={HOPS: hops, PUBLISHED: published})
+            return
+        taken, capped = self.budget.take(url)
+        if capped is not None:
+            yield capped
+        if taken:
+            yield Request(url, callback=self.parse, errback=self.on_error,
+                          meta={HOPS: hops, PUBLISHED: published})
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         for url in robots_sitemaps(response.body, response.url):
@@ -130,15 +139,11 @@ class SourceSpider(Spider):
         for url in content.sitemaps:
             yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
         for listed in content.pages:
-            request = self.follow_url(listed.url, 0, listed.published)
-            if request is not None:
-                yield request
+            yield from self.follow_url(listed.url, 0, listed.published)
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_feed(self, response: Response) -> Iterator[Request | PageErrorItem]:
         for listed in read_feed(response.body, response.url):
-            request = self.follow_url(listed.url, 0, listed.published)
-            if request is not None:
-                yield request
+            yield from self.follow_url(listed.url, 0, listed.published)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         fetched_at = datetime.now(UTC)
@@ -153,16 +158,15 @@ class SourceSpider(Spider):
         hops = response.meta.get(HOPS, 0)
         if isinstance(item, PageErrorItem) or hops >= self.source.depth:
             return
-        for link in page_links(response, self.links):
-            request = self.follow_url(link.url, hops + 1)
-            if request is not None:
-                yield request
+        links, note = self.budget.links(response, self.links)
+        if note is not None:
+            yield note
+        for link in links:
+            yield from self.follow_url(link.url, hops + 1)
 
     def on_discovery_error(self, failure: Failure) -> None:
         """A missing robots.txt is normal: nothing to record."""
         self.logger.debug("No robots.txt sitemaps: %s", failure.getErrorMessage())
 
     def on_error(self, failure: Failure) -> Iterator[PageErrorItem]:
-        error = page_error(failure, self.logger)
-        if error is not None:
-            yield error
+        yield page_error(failure)
