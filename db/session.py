@@ -76,6 +76,21 @@ def _parse(url: str | None) -> tuple[str, URL]:
         ) from exc
 
 
+def sqlite_file(url: str | os.PathLike[str] | None) -> Path | None:
+    """The file of the SQLite database at ``url`` (a URL or a plain path); ``None`` for
+    another database or one in memory.
+
+    Raises:
+        BadDatabaseURL: the URL is malformed.
+    """
+    _, parsed = _parse(os.fspath(url) if url else None)
+    if parsed.get_backend_name() != "sqlite" or _is_in_memory(parsed):
+        return None
+    database = str(parsed.database)
+    return Path(unquote(database.removeprefix("file:")) if database.startswith("file:")
+                else database)
+
+
 def read_only_url(url: str | None = None) -> str:
     """The URL of the archive at ``url`` (see :func:`resolve_db_url`), opened read-only.
 
@@ -116,10 +131,9 @@ def _check_sqlite_path(parsed: URL, *, create: bool, write: bool) -> None:
                 "e.g. sqlite:///archive.db."
             )
         return
-    database = str(parsed.database)
-    if database.startswith("file:"):
-        database = unquote(database.removeprefix("file:"))
-    path = Path(database)
+    path = sqlite_file(parsed.render_as_string(hide_password=False))
+    assert path is not None
+    database = str(path)
     if not create and not path.exists():
         raise NoArchive(
             f"There is no archive at {database} (no such file); check the path, or make "

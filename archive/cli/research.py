@@ -18,9 +18,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from archive.cli.charts import plot_png, terminal_chart
+from archive.cli.charts import plot_png, require_plotting, terminal_chart
 from archive.cli.options import QueryCommand, aware, date_option, db_option, stdout_console
-from archive.exceptions import MissingDependency
 from archive.research.api import Archive
 from archive.research.export import FORMATS, csv_row
 from archive.research.results import ArchiveStats, CountRow
@@ -69,8 +68,8 @@ def progress_bar(label: str, total: int | None) -> Iterator[Any]:
               show_default=True)
 @click.option("--chart", is_flag=True, help="Also draw the counts as bars in the terminal.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Also draw the counts as a PNG chart (needs matplotlib; bars in the "
-                   "terminal without it).")
+              help="Also draw the counts as a PNG chart (needs matplotlib: pip install "
+                   "'viral-archive[plot]').")
 def count(query: str | None, db_url: str | None, by: str, per: str | None, source: str | None,
           since: datetime | None, until: datetime | None, lang: str | None, fmt: str,
           chart: bool, plot: Path | None) -> None:
@@ -78,6 +77,8 @@ def count(query: str | None, db_url: str | None, by: str, per: str | None, sourc
 
         viral-archive count '"climate change"' --by month --per source --plot climate.png
     """
+    if plot is not None:
+        require_plotting()  # before any work: the chart asked for could not be drawn
     with Archive(db_url) as archive:
         rows = archive.count(query, by=by, per_source=per == "source",  # type: ignore[arg-type]
                              since=aware(since), until=aware(until, end_of_day=True),
@@ -86,14 +87,10 @@ def count(query: str | None, db_url: str | None, by: str, per: str | None, sourc
     write_counts(rows, fmt, per == "source", console)
     title = f"{query or 'all articles'} per {by}"
     if plot is not None:
-        try:
-            plot_png(rows, plot, title=title, by=by)
-            Console(stderr=True).print(f"Chart written to {plot}")
-        except MissingDependency as exc:
-            Console(stderr=True).print(f"{exc} Drawing it here instead.")
-            chart = True
+        plot_png(rows, plot, title=title, by=by)
+        Console(stderr=True).print(f"Chart written to {plot}")
     if chart:
-        console.print(terminal_chart(rows, title=title))
+        console.print(terminal_chart(rows, title=title, by=by))
 
 
 def write_counts(rows: list[CountRow], fmt: str, per_source: bool, console: Console) -> None:
