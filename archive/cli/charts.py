@@ -65,6 +65,24 @@ def terminal_chart(rows: Sequence[CountRow], title: str | None = None, *,
     return chart
 
 
+def source_lines(rows: Sequence[CountRow], by: str) -> tuple[list[str], dict[str, list[float]]]:
+    """The periods of a chart per source and each line's values: the largest
+    :data:`PLOT_SOURCES` sources, the rest summed as "other"; 0 for a source without
+    articles in a period, NaN (a gap in every line) for a period without any article."""
+    sizes: dict[str, int] = defaultdict(int)
+    for row in rows:
+        sizes[row.source or "?"] += row.count
+    shown = sorted(sizes, key=lambda s: -sizes[s])[:PLOT_SOURCES]
+    series: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        name = row.source if row.source in shown else "other"
+        series[name or "?"][row.period] += row.count
+    counted = {row.period for row in rows}
+    periods = every_period(rows, by)
+    return periods, {name: [counts.get(p, 0) if p in counted else math.nan for p in periods]
+                     for name, counts in series.items()}
+
+
 def plot_png(rows: Sequence[CountRow], path: Path, *, title: str, by: str) -> None:
     """Write a chart of the counts to ``path`` as PNG: bars for one series, lines per
     source (the largest few, the rest as "other") when counting per source.
@@ -80,20 +98,9 @@ def plot_png(rows: Sequence[CountRow], path: Path, *, title: str, by: str) -> No
 
     figure, axes = plt.subplots(figsize=(10, 4.5), dpi=100)
     if any(row.source for row in rows):
-        sizes: dict[str, int] = defaultdict(int)
-        for row in rows:
-            sizes[row.source or "?"] += row.count
-        shown = sorted(sizes, key=lambda s: -sizes[s])[:PLOT_SOURCES]
-        series: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for row in rows:
-            name = row.source if row.source in shown else "other"
-            series[name or "?"][row.period] += row.count
-        # a period without any article is a gap in every line, not a line drawn across it
-        counted = {row.period for row in rows}
-        periods = every_period(rows, by)
-        for name, counts in series.items():
-            axes.plot(mdates.date2num([date.fromisoformat(p) for p in periods]),
-                      [counts.get(p, 0) if p in counted else math.nan for p in periods],
+        periods, lines = source_lines(rows, by)
+        for name, values in lines.items():
+            axes.plot(mdates.date2num([date.fromisoformat(p) for p in periods]), values,
                       label=name, marker=".")
         axes.legend(fontsize="small")
     else:
