@@ -85,6 +85,13 @@ def test_a_query_may_start_with_a_dash(archive: Archive, args: list[str]) -> Non
         f"Other {i}" for i in range(4)]
 
 
+def test_a_dash_query_is_not_a_short_option(archive: Archive) -> None:
+    out, _ = run(archive, "search", "-hello", "--format", "jsonl")  # not -h, the help
+    assert len(out.splitlines()) == 50
+    out, _ = run(archive, "export", "-oslo", "--format", "jsonl", "-o", "-")  # not -o slo
+    assert len(out.splitlines()) == 50
+
+
 def test_count_and_export_take_a_dash_query_too(archive: Archive) -> None:
     out, _ = run(archive, "count", "-stadia", "--by", "month", "--format", "json")
     assert json.loads(out) == [{"period": "2026-01-01", "count": MATCHES // 2}]

@@ -74,8 +74,8 @@ def stdout_console() -> Console:
 class QueryCommand(click.Command):
     """A command whose QUERY argument may start with ``-`` (``search '-sport climate'``).
 
-    An argument beginning with a single ``-`` that names none of the command's options
-    is the query, and ``--`` marks the argument after it as the query even when it
+    An argument beginning with a single ``-`` that is not exactly one of the command's
+    options (``-health`` is not ``-h``) is the query, and ``--`` marks the argument after it as the query even when it
     looks like an option; options may come before or after it. A query split over
     several arguments gets a sentence saying to quote it.
     """
@@ -100,11 +100,11 @@ class QueryCommand(click.Command):
                 words.extend(args[index:index + 1])
                 kept.extend(args[index + 1:])
                 break
-            name = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+            # an option by its exact name, or as --name=value; "-health" is a query, not -h
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
             if name in takes_value:
                 kept.append(arg)
-                attached = "=" in arg if arg.startswith("--") else len(arg) > 2
-                if takes_value[name] and not attached and index < len(args):
+                if takes_value[name] and name == arg and index < len(args):
                     kept.append(args[index])
                     index += 1
             elif arg.startswith("--"):

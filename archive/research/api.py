@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, Literal, TypeVar
+from typing import IO, Any, Literal, TypedDict, TypeVar, Unpack
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,6 +51,15 @@ Order = Literal["relevance", "newest", "oldest"]
 Period = Literal["day", "week", "month"]
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
+
+
+class FilterOptions(TypedDict, total=False):
+    """The filters every search, count and export takes (see :meth:`Archive.search`)."""
+
+    source: str | None
+    since: DateLike
+    until: DateLike
+    lang: str | None
 
 
 class Archive:
@@ -133,32 +142,23 @@ class Archive:
         return self._matching(search_matches, query, source=source, since=since, until=until,
                               lang=lang, order=order, limit=limit, offset=offset)
 
-    def iter_search(
-        self,
-        query: str,
-        *,
-        source: str | None = None,
-        since: DateLike = None,
-        until: DateLike = None,
-        lang: str | None = None,
-        order: Order = "relevance",
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> Iterator[SearchHit]:
+    def iter_search(self, query: str, *, order: Order = "relevance", offset: int = 0,
+                    limit: int | None = None, **filters: Unpack[FilterOptions]
+                    ) -> Iterator[SearchHit]:
         """Every article matching ``query`` (or the ``limit`` after the first ``offset``)
         as :meth:`search` hits in ``order``, streamed: memory stays flat however many
-        match. Parameters as for :meth:`search`; they are checked when the first hit is
-        asked for.
+        match. ``source``, ``since``, ``until`` and ``lang`` filter as for :meth:`search`;
+        everything is checked when the first hit is asked for.
 
         Raises:
             QueryError: the query is malformed or a parameter is out of range.
             UnknownSource: ``source`` names no source of the archive.
         """
-        filters = Filters.build(source=source, since=since, until=until, lang=lang)
+        checked = Filters.build(**filters)
         with self._sessions() as session:
-            if filters.source is not None:
-                check_source_exists(session, filters.source)
-            yield from iter_hits(session, query, filters, order=order, offset=offset,
+            if checked.source is not None:
+                check_source_exists(session, checked.source)
+            yield from iter_hits(session, query, checked, order=order, offset=offset,
                                  limit=limit)
 
     def count(
