@@ -43,11 +43,12 @@ def next_period(start: date, by: Period) -> date | None:
         return None
 
 
-def periods_between(first: date, last: date, by: Period, *, at_most: int) -> list[date] | None:
+def periods_between(first: date, last: date, by: Period, *,
+                    at_most: int | None = None) -> list[date] | None:
     """The first days of the periods from the one holding ``first`` to the one holding
     ``last``; ``None`` when they are more than ``at_most``."""
     starts = [period_start(first, by)]
-    while len(starts) <= at_most:
+    while at_most is None or len(starts) <= at_most:
         following = next_period(starts[-1], by)
         if following is None or following > last:
             return starts
@@ -80,8 +81,9 @@ def count_by_ranges(session: Session, filters: Filters, by: Period) -> list[Coun
     if first is None or last is None:
         return []
     articles = session.scalar(select(func.max(models.Article.id))) or 0
-    starts = periods_between(first.date(), last.date(), by,
-                             at_most=articles // ROWS_PER_STATEMENT)
+    # worth it while there are at least ROWS_PER_STATEMENT articles per period
+    at_most = articles // ROWS_PER_STATEMENT if ROWS_PER_STATEMENT else None
+    starts = periods_between(first.date(), last.date(), by, at_most=at_most)
     if not starts:
         return None
     # only the two bounds below: given since/until as well, SQLite may walk the index by
