@@ -81,5 +81,7 @@ def page_error(failure: Failure) -> PageErrorItem:
     errbacks, with its reason (:mod:`crawler.failures`)."""
     request = getattr(failure, "request", None)
     url = request.url if request is not None else "?"
+    if request is not None and request.meta.get("redirect_urls"):
+        url = request.meta["redirect_urls"][0]  # the page asked for, not where it led
     why = classify(failure.value or Exception(failure.getErrorMessage()))
     return PageErrorItem(url, why.reason, why.detail)

@@ -73,10 +73,18 @@ class ArchivePipeline:
         return pipeline
 
     def request_dropped(self, request: Request) -> None:
-        """A redirect to a page this crawl already requested: remember the old URL as an
-        alias, so later crawls do not follow the redirect again."""
+        """A request the scheduler dropped as already seen. After redirects back to a URL
+        of its own chain it is a redirect loop, recorded as the first URL's failure;
+        after a redirect to a page this crawl already requested, the old URLs are
+        remembered as aliases, so later crawls do not follow the redirect again."""
         redirected = request.meta.get("redirect_urls")
-        if not redirected or self.source is None or self.policy is None:
+        if not redirected:
+            return
+        if normalize_url(request.url) in {normalize_url(url) for url in redirected}:
+            self._record_error(redirected[0], "redirect_loop",
+                               f"redirects lead back to {request.url}")
+            return
+        if self.source is None or self.policy is None:
             return
         assert self.sessions is not None
         now = models.utcnow()

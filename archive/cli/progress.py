@@ -101,7 +101,7 @@ def print_summary(console: Console, result: CrawlResult, db_url: str, seconds: f
     for key, label in LABELS.items():
         table.add_row(label, str(result.counts.get(key, 0)))
     if result.skipped:
-        table.add_row("skipped (robots.txt)", str(result.skipped))
+        table.add_row("left out (robots.txt, caps)", str(result.skipped))
     console.print(table)
     for reason, pages in sorted(result.failures.items(), key=lambda item: -item[1]):
         example = result.examples.get(reason, "")

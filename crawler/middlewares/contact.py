@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 
 
 def user_agent_with_contact(user_agent: str, contact: str) -> str:
@@ -23,7 +22,7 @@ class ContactUserAgentMiddleware:
     """Sends ``USER_AGENT`` with ``ARCHIVE_CONTACT`` added on every request.
 
     Runs before Scrapy's ``UserAgentMiddleware``, which then leaves the header alone.
-    Not configured when ``ARCHIVE_CONTACT`` is empty.
+    Without a contact it sends ``USER_AGENT`` as it is (the crawl's summary says so).
     """
 
     def __init__(self, user_agent: str) -> None:
@@ -32,9 +31,8 @@ class ContactUserAgentMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ContactUserAgentMiddleware:
         contact = crawler.settings.get("ARCHIVE_CONTACT")
-        if not contact:
-            raise NotConfigured("ARCHIVE_CONTACT is not set")
-        return cls(user_agent_with_contact(crawler.settings.get("USER_AGENT"), contact))
+        user_agent = crawler.settings.get("USER_AGENT")
+        return cls(user_agent_with_contact(user_agent, contact) if contact else user_agent)
 
     def process_request(self, request: Request) -> None:
         request.headers.setdefault(b"User-Agent", self.user_agent.encode("latin-1", "replace"))

@@ -1,4 +1,5 @@
-"""A local site of the pages that go wrong for crawlers, for tests of what a crawl reports.
+"""A local site of the pages that go wrong for crawlers, for the tests of what a crawl
+reports (``tests/test_crawl_truth.py``) and the caps benchmark (``benchmarks/caps.py``).
 
 Served on a free port of 127.0.0.1 in a daemon thread (:func:`serve_hostile`):
 
@@ -46,8 +47,10 @@ def article_page(title: str, links: list[str] = (), *, day: int = 1) -> str:  # 
 
 
 def listing_page(links: list[str]) -> str:
+    """A page of links and nothing else."""
     items = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
-    return f"<!doctype html><html><head><title>Index</title></head><body><ul>{items}</ul></body></html>"
+    return (f"<!doctype html><html><head><title>Index</title></head>"
+            f"<body><ul>{items}</ul></body></html>")
 
 
 @dataclass
