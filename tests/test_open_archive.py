@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from archive.cli import main
 from archive.research.api import Archive
-from db import NoArchive, NotAnArchive
+from db import DatabaseError, NoArchive, NotAnArchive
 
 LINE = '{"url": "https://example.com/a", "text": "An otter in the river."}\n'
 
@@ -131,3 +131,14 @@ def test_a_malformed_url_is_one_sentence(url: str) -> None:
 def test_a_missing_archive_is_named_in_the_api(tmp_path: Path) -> None:
     with pytest.raises(NoArchive, match="There is no archive at"):
         Archive(tmp_path / "nothing.db")
+
+
+def test_a_write_the_database_refuses_stops_the_import_with_a_sentence(
+        tmp_path: Path, jsonl: Path) -> None:
+    archive = tmp_path / "archive.db"
+    Archive(archive, create=True).close()
+    # opened for reading (so not refused up front), then asked to import: every write fails
+    with Archive(f"sqlite:///file:{archive}?mode=ro&uri=true") as reader, pytest.raises(
+            DatabaseError, match=r"Cannot write to the archive \(attempt to write a readonly "
+                                 r"database\); 0 of the 1 line\(s\) read were stored"):
+        reader.import_jsonl(jsonl)

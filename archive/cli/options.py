@@ -75,9 +75,9 @@ class QueryCommand(click.Command):
     """A command whose QUERY argument may start with ``-`` (``search '-sport climate'``).
 
     An argument beginning with a single ``-`` that is not exactly one of the command's
-    options (``-health`` is not ``-h``) is the query, and ``--`` marks the argument after it as the query even when it
-    looks like an option; options may come before or after it. A query split over
-    several arguments gets a sentence saying to quote it.
+    options (``-health`` is not ``-h``) is the query, and ``--`` marks the argument after
+    it as the query even when it looks like an option; options may come before or after
+    it. A query split over several arguments gets a sentence saying to quote it.
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
