@@ -17,21 +17,26 @@ from click.testing import CliRunner
 from archive import Archive
 from archive.cli import main
 from archive.research.query.engine import iter_hits
+from tests.conftest import BACKENDS
+from tests.pg import archive_url
 from tests.research_data import write_jsonl
 
 MATCHES = 46
 
 
-@pytest.fixture
-def archive(db_url: str, tmp_path: Path) -> Iterator[Archive]:
-    """46 articles about google, half of them also about stadia, and 4 about neither."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def archive(request: pytest.FixtureRequest,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    """46 articles about google, half of them also about stadia, and 4 about neither (one
+    archive per backend for the module: the tests only read it)."""
+    folder = tmp_path_factory.mktemp("games")
     records = [{"url": f"https://games.example/{i}", "title": f"Story {i}",
                 "text": f"google stadia story {i}" if i % 2 else f"google news {i}",
                 "published": f"2026-01-{i % 28 + 1:02d}"} for i in range(MATCHES)]
     records += [{"url": f"https://games.example/other-{i}", "title": f"Other {i}",
                  "text": "stadia alone"} for i in range(4)]
-    with Archive(db_url, create=True) as arc:
-        assert arc.import_jsonl(write_jsonl(tmp_path / "games.jsonl", records)).new == 50
+    with archive_url(request.param, folder) as url, Archive(url, create=True) as arc:
+        assert arc.import_jsonl(write_jsonl(folder / "games.jsonl", records)).new == 50
         yield arc
 
 
