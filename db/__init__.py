@@ -1,12 +1,21 @@
 """The archive's storage: models, database opening, full-text index."""
 
-from db.exceptions import BadDatabaseURL, DatabaseError, SchemaOutdated, reason_of
+from db.exceptions import (
+    BadDatabaseURL,
+    DatabaseError,
+    NoArchive,
+    NotAnArchive,
+    SchemaOutdated,
+    reason_of,
+)
 from db.session import DEFAULT_DB_URL, open_engine, resolve_db_url, session_factory
 
 __all__ = [
     "DEFAULT_DB_URL",
     "BadDatabaseURL",
     "DatabaseError",
+    "NoArchive",
+    "NotAnArchive",
     "SchemaOutdated",
     "open_engine",
     "reason_of",

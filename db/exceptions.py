@@ -4,6 +4,8 @@ Hierarchy::
 
     DatabaseError                 the archive database cannot be opened or used
     ├── BadDatabaseURL            the database URL itself is malformed or unsupported
+    ├── NoArchive                 the database (or SQLite file) holds no archive yet
+    ├── NotAnArchive              the database holds other tables: it is not ours to change
     └── SchemaOutdated            the archive's schema revision is not the one this version needs
 """
 
@@ -16,6 +18,14 @@ class DatabaseError(Exception):
 
 class BadDatabaseURL(DatabaseError):
     """The database URL is malformed or names an unsupported backend."""
+
+
+class NoArchive(DatabaseError):
+    """The database, or the SQLite file, does not exist or is empty: no archive is there."""
+
+
+class NotAnArchive(DatabaseError):
+    """The database holds tables that are not an archive's; it is left untouched."""
 
 
 class SchemaOutdated(DatabaseError):

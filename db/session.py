@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.exceptions import BadDatabaseURL, DatabaseError, reason_of
+from db.exceptions import BadDatabaseURL, DatabaseError, NoArchive, NotAnArchive, reason_of
 from db.migrate import check_revision, current_revision, upgrade
 
 logger = logging.getLogger(__name__)
@@ -31,9 +31,13 @@ SQLITE_CACHE_KIB = 65_536
 SCHEMA_LOCK_ID = 0x7661_7263  # "varc"
 
 
-def resolve_db_url(url: str | None = None) -> str:
-    """The database URL to use: ``url``, else ``$VIRAL_ARCHIVE_DB``, else ``archive.db`` here."""
-    return url or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+def resolve_db_url(url: str | os.PathLike[str] | None = None) -> str:
+    """The database URL to use: ``url``, else ``$VIRAL_ARCHIVE_DB``, else ``archive.db`` here.
+
+    A plain path (no ``://``, as in ``news.db`` or ``/data/news.db``) names a SQLite file.
+    """
+    resolved = os.fspath(url) if url else os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+    return resolved if "://" in resolved else f"sqlite:///{resolved}"
 
 
 def _sqlite_read_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -66,10 +70,25 @@ def _parse(url: str | None) -> tuple[str, URL]:
     resolved = resolve_db_url(url)
     try:
         return resolved, make_url(resolved)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: e.g. a port that is no number
         raise BadDatabaseURL(
             f"{resolved!r} is not a database URL; use e.g. sqlite:///archive.db"
         ) from exc
+
+
+def sqlite_file(url: str | os.PathLike[str] | None) -> Path | None:
+    """The file of the SQLite database at ``url`` (a URL or a plain path); ``None`` for
+    another database or one in memory.
+
+    Raises:
+        BadDatabaseURL: the URL is malformed.
+    """
+    _, parsed = _parse(os.fspath(url) if url else None)
+    if parsed.get_backend_name() != "sqlite" or _is_in_memory(parsed):
+        return None
+    database = str(parsed.database)
+    return Path(unquote(database.removeprefix("file:")) if database.startswith("file:")
+                else database)
 
 
 def read_only_url(url: str | None = None) -> str:
@@ -91,18 +110,50 @@ def read_only_url(url: str | None = None) -> str:
     return read_only.render_as_string(hide_password=False)
 
 
-def _check_sqlite_path(database: str | None, *, create: bool) -> None:
-    if not database or database == ":memory:":
+def _is_in_memory(parsed: URL) -> bool:
+    return (not parsed.database or parsed.database == ":memory:"
+            or parsed.query.get("mode") == "memory")
+
+
+def _check_sqlite_path(parsed: URL, *, create: bool, write: bool) -> None:
+    """Refuse a SQLite database that cannot hold an archive for this use.
+
+    Raises:
+        DatabaseError: in memory (when writing: it would vanish with the process),
+            missing (unless creating), a folder, opened read-only or not writable (when
+            writing).
+    """
+    if _is_in_memory(parsed):
+        if write:
+            raise BadDatabaseURL(
+                f"{parsed.render_as_string(hide_password=True)} is an in-memory database: "
+                "what is written there vanishes when the command ends; give a file, "
+                "e.g. sqlite:///archive.db."
+            )
         return
-    if database.startswith("file:"):
-        database = unquote(database.removeprefix("file:"))
-    path = Path(database)
+    path = sqlite_file(parsed.render_as_string(hide_password=False))
+    assert path is not None
+    database = str(path)
     if not create and not path.exists():
-        raise DatabaseError(f"There is no archive at {database}; crawl into it first.")
+        raise NoArchive(
+            f"There is no archive at {database} (no such file); check the path, or make "
+            "one with crawl, import or db upgrade --create."
+        )
     if path.is_dir():
         raise DatabaseError(f"The database path {database} is a directory, not a file.")
     if not path.parent.exists():
         raise DatabaseError(f"The folder of the database file {database} does not exist.")
+    if not write:
+        return
+    if _is_read_only_sqlite(parsed):
+        raise DatabaseError(f"The archive {database} is opened read-only (mode=ro); this "
+                            "command writes to it, so give its plain sqlite:/// URL.")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise DatabaseError(f"The archive file {database} is read-only; make it writable "
+                            "(chmod u+w) or give another archive.")
+    if not os.access(path.parent, os.W_OK):
+        raise DatabaseError(f"The folder of the archive file {database} is read-only; SQLite "
+                            "writes its journal beside the file, so it must be writable.")
 
 
 def _prepare_schema(connection: Connection, *, create: bool, check_schema: bool,
@@ -111,15 +162,23 @@ def _prepare_schema(connection: Connection, *, create: bool, check_schema: bool,
         # workers starting together must not race each other's CREATE TABLE
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK_ID})
     if current_revision(connection) is None:
+        others = inspect(connection).get_table_names()
+        if others:
+            # somebody else's database: adding our tables to it would be a mess to undo
+            shown = ", ".join(sorted(others)[:5]) + (", ..." if len(others) > 5 else "")
+            raise NotAnArchive(f"{name} holds other tables ({shown}), not an archive; give "
+                               "the URL of an archive, or of a new file or empty database.")
         if not create:
-            raise DatabaseError(f"{name} holds no archive.")
+            raise NoArchive(f"{name} holds no archive; check the URL, or make one with "
+                            "crawl, import or db upgrade --create.")
         upgrade(connection)  # a new archive: every migration, up to the latest
     elif check_schema:
         check_revision(connection)
 
 
 def open_engine(
-    url: str | None = None, *, create: bool = True, check_schema: bool = True
+    url: str | None = None, *, create: bool = True, check_schema: bool = True,
+    write: bool | None = None,
 ) -> Engine:
     """Open the archive at ``url`` (see :func:`resolve_db_url`) and return its engine.
 
@@ -127,18 +186,26 @@ def open_engine(
     ``create`` an empty database becomes an archive at the latest schema revision
     (tables, and the full-text index: FTS5 on SQLite, a ``tsvector`` column with a GIN
     index on PostgreSQL). With ``check_schema`` an archive at an older revision is
-    refused (``viral-archive db upgrade`` migrates it).
+    refused (``viral-archive db upgrade`` migrates it). ``write`` (by default: as
+    ``create``) says the caller will write: a SQLite database in memory, opened
+    read-only or in a read-only file is then refused before anything is done. A database
+    holding tables of its own but no archive is never touched.
 
     Raises:
-        BadDatabaseURL: the URL is malformed or names a backend that is not installed.
+        BadDatabaseURL: the URL is malformed, names a backend that is not installed, or
+            an in-memory database to write to.
         SchemaOutdated: the archive's schema is not at this version's revision.
-        DatabaseError: the database cannot be opened, or is not an archive database.
+        NoArchive: the database (or SQLite file) does not exist or is empty, and
+            ``create`` is false.
+        NotAnArchive: the database holds other tables than an archive's.
+        DatabaseError: the database cannot be opened or written.
     """
     resolved, parsed = _parse(url)
+    write = create if write is None else write
     read_only = parsed.get_backend_name() == "sqlite" and _is_read_only_sqlite(parsed)
     create = create and not read_only
     if parsed.get_backend_name() == "sqlite":
-        _check_sqlite_path(parsed.database, create=create)
+        _check_sqlite_path(parsed, create=create, write=write)
     try:
         engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     except (NoSuchModuleError, ImportError) as exc:

@@ -31,6 +31,13 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def written(*args: str) -> str:
+    """What the command wrote to standard output (its report on standard error aside)."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
 def test_help_and_version() -> None:
     code, out = invoke("--help")
     assert code == 0 and "crawl" in out and "search" in out
@@ -61,35 +68,32 @@ def test_crawl_refuses_a_non_http_url(db_url: str) -> None:
 
 
 def test_search_formats(crawled: str) -> None:
-    code, out = invoke("search", "otter", "--db", crawled, "--format", "json")
-    assert code == 0
-    hits = json.loads(out)
-    assert [h["title"] for h in hits] == ["Otter returns to city river"]
+    body = json.loads(written("search", "otter", "--db", crawled, "--format", "json"))
+    hits = body["hits"]
+    assert body["total"] == 1 and [h["title"] for h in hits] == ["Otter returns to city river"]
     assert "[otter]" in hits[0]["snippet"]
 
-    code, out = invoke("search", "the", "--db", crawled, "--format", "csv", "--order", "newest")
+    out = written("search", "the", "--db", crawled, "--format", "csv", "--order", "newest")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["title"] for r in rows] == ["Bridge reopens after repairs",
                                           "Otter returns to city river"]
 
-    code, out = invoke("search", "the", "--db", crawled, "--format", "jsonl",
-                       "--since", "2026-04-01")
+    out = written("search", "the", "--db", crawled, "--format", "jsonl", "--since", "2026-04-01")
     assert [json.loads(line)["title"] for line in out.splitlines()] == [
         "Bridge reopens after repairs"
     ]
-    code, out = invoke("search", "the", "--db", crawled, "--format", "jsonl",
-                       "--until", "2026-03-14")
+    out = written("search", "the", "--db", crawled, "--format", "jsonl", "--until", "2026-03-14")
     assert [json.loads(line)["title"] for line in out.splitlines()] == [
         "Otter returns to city river"
     ]
     code, out = invoke("search", "otter", "--db", crawled)
-    assert code == 0 and "Otter returns" in out and "1 result(s)" in out
+    assert code == 0 and "Otter returns" in out and "1–1 of 1 result(s)" in out
 
 
 def test_search_by_source(crawled: str, basic_server: str) -> None:
     host = basic_server.split("/")[2]
-    code, out = invoke("search", "the", "--db", crawled, "--source", host, "--format", "json")
-    assert len(json.loads(out)) == 2
+    out = written("search", "the", "--db", crawled, "--source", host, "--format", "json")
+    assert len(json.loads(out)["hits"]) == 2
     code, out = invoke("search", "the", "--db", crawled, "--source", "nowhere.org",
                        "--format", "json")
     assert code == 1 and "No source of this archive is called 'nowhere.org'" in out
@@ -110,7 +114,7 @@ def test_show_by_id_and_url(crawled: str, basic_server: str) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["search", "otter", "--db", "not a url"], "is not a database URL"),
+        (["search", "otter", "--db", "sqlite://x:port/a.db"], "is not a database URL"),
         (["search", "otter", "--db", "sqlite:////nonexistent/dir/a.db"], "no archive at"),
         (["show", "999", "--db", "{db}"], "No article with id or URL '999'"),
         (["search", "?!", "--db", "{db}"], "has no words to search for"),

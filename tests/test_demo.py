@@ -105,5 +105,10 @@ def test_demo_command(tmp_path: Path) -> None:
     assert f"{total} articles archived" in result.output
     assert re.search(r"Example search: .*\n", result.output)
     assert "[scientists]" in result.output  # the example search found something
-    again = CliRunner().invoke(main, ["demo", "--db", str(db_file)])
-    assert again.exit_code == 1 and "already exists" in again.output
+    again = CliRunner().invoke(main, ["demo", "--db", f"sqlite:///{db_file}"])  # a URL too
+    assert again.exit_code == 1 and f"{db_file} already exists" in again.output
+    for db, message in [(f"sqlite:///{tmp_path}/no/such/folder/d.db", "does not exist"),
+                        ("postgresql+psycopg://db1/archive", "the demo makes a SQLite file")]:
+        refused = CliRunner().invoke(main, ["demo", "--db", db])
+        assert refused.exit_code in (1, 2) and message in refused.output, refused.output
+        assert "Serving demo site" not in refused.output

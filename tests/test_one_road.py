@@ -273,7 +273,7 @@ def selected_by(db: str, api: str, source: str, tmp_path: Path) -> dict[str, int
     """How many articles each command selects with ``--source SOURCE`` (``source=`` in
     the API); ``reextract`` runs last, as it may rewrite what it selects."""
     opts = ("--source", source, "--db", db)
-    search = json.loads(ok("search", WORD, *opts, "--format", "json", "--limit", "100").stdout)
+    search = json.loads(ok("search", WORD, *opts, "--format", "json").stdout)["hits"]
     counts = json.loads(ok("count", *opts, "--format", "json").stdout)
     export = ok("export", *opts, "--format", "jsonl", "--output", "-").stdout.splitlines()
     warc = tmp_path / "pages.warc.gz"
@@ -357,7 +357,7 @@ def test_a_host_selects_its_subdomains_on_any_port(tmp_path: Path, db: str) -> N
     ok("import", str(tmp_path / "lines.jsonl"), "--db", db)
 
     found = json.loads(ok("search", WORD, "--source", "bbc.example", "--db", db,
-                          "--format", "json").stdout)
+                          "--format", "json").stdout)["hits"]
 
     assert sorted(hit["url"] for hit in found) == [
         "http://bbc.example/b", "http://news.bbc.example:8080/a"]

@@ -40,13 +40,23 @@ def test_demo_runs_without_optional_dependencies(tmp_path: Path) -> None:
     assert "articles archived" in result.stdout
     assert db_file.exists()
     # a feature of an extra that is not installed: one sentence naming the extra
+    plot = tmp_path / "chart.png"
     for args, extra in [(("serve",), "web"), (("worker", "--frontier", "redis://x"),
                                               "distributed"),
-                        (("export", "--format", "parquet", "--output", "x.parquet"), "parquet")]:
+                        (("export", "--format", "parquet", "--output", "x.parquet"), "parquet"),
+                        (("count", "--plot", str(plot)), "plot")]:
         result = run_blocked(*args, "--db", f"sqlite:///{db_file}")
         assert result.returncode == 1, (args, result.stderr[-2000:])
         assert f"pip install 'viral-archive[{extra}]'" in result.stderr
         assert "Traceback" not in result.stderr
+    assert not plot.exists()
+    for args in (("enqueue", "https://example.com/", "--frontier", "redis://x"),
+                 ("enqueue", "--config", "none.toml", "--frontier", "redis://x")):
+        result = run_blocked(*args)
+        assert result.returncode in (1, 2), (args, result.stderr[-2000:])
+        assert "Traceback" not in result.stderr, args
+    assert "pip install 'viral-archive[distributed]'" in run_blocked(
+        "enqueue", "https://example.com/", "--frontier", "redis://x").stderr
 
 
 def test_cleaning_a_page_loads_no_database_or_crawler_code() -> None:

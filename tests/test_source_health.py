@@ -186,3 +186,33 @@ def test_cli_crawl_with_config(archivist: MockSites, tmp_path: Path, db_url: str
         ("quill", "finished", 2)]
     code, out = invoke("crawl", "--config", str(config), "--source", "nope", "--db", db_url)
     assert code == 1 and 'has no source "nope" (sources: ledger, quill)' in out
+
+
+def test_sources_flags_only_what_happened(db_url: str) -> None:
+    from datetime import UTC, datetime
+
+    def run(source: str, day: int, *, fetched: int, errors: int, new: int = 0) -> models.Crawl:
+        start = datetime(2026, 5, day, 6, tzinfo=UTC)
+        return models.Crawl(source_name=source, started_at=start, status="finished",
+                            finished_at=start + timedelta(minutes=5), pages_fetched=fetched,
+                            errors=errors, articles_new=new, discovered=fetched + errors,
+                            error_reasons={"dns": errors} if errors else {})
+
+    engine = open_engine(db_url)
+    with session_factory(engine).begin() as session:
+        session.add_all([
+            run("first", 1, fetched=6, errors=4, new=6),  # a first run with many errors
+            run("dead", 1, fetched=0, errors=3),  # a host that never answered
+            run("gone", 1, fetched=9, errors=0, new=9), run("gone", 2, fetched=0, errors=2),
+        ])
+    engine.dispose()
+    code, out = invoke("sources", "--db", db_url, "--format", "json")
+    assert code == 0, out
+    report = {row["source"]: row for row in json.loads(out)}
+    assert report["first"]["flags"] == ["many errors: 40% of pages failed in its first run"]
+    assert report["first"]["last_success"].startswith("2026-05-01T06:05")
+    assert report["dead"]["last_success"] is None
+    assert report["dead"]["flags"] == ["many errors: 100% of pages failed in its first run"]
+    assert report["gone"]["last_success"].startswith("2026-05-01T06:05")
+    assert report["gone"]["flags"] == [
+        "errors jumped: 100% of pages failed in the last run (before: 0%)"]

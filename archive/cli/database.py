@@ -8,7 +8,7 @@ import click
 from sqlalchemy.exc import IntegrityError
 
 from archive.cli.options import db_option
-from db import DatabaseError, open_engine, resolve_db_url
+from db import DatabaseError, NoArchive, open_engine, resolve_db_url
 from db.copy import copy_archive
 from db.migrate import current_revision, head_revision, upgrade
 
@@ -19,19 +19,31 @@ def db_group() -> None:
 
         viral-archive db current --db postgresql+psycopg://crawler@db1/archive
         viral-archive db upgrade --db sqlite:///archive.db
+        viral-archive db upgrade --create --db postgresql+psycopg://db1/archive
         viral-archive db copy --from sqlite:///archive.db --to postgresql+psycopg://db1/archive
     """
 
 
 @db_group.command("upgrade")
 @db_option
-def upgrade_command(db_url: str | None) -> None:
+@click.option("--create", is_flag=True,
+              help="Make a new archive when the file does not exist or the database is empty.")
+def upgrade_command(db_url: str | None, create: bool) -> None:
     """Migrate the archive's schema to the revision this version of viral-archive needs.
 
-    A new (empty) database becomes an archive at the latest revision. Safe to run
-    while nothing else writes; on PostgreSQL each upgrade is one transaction.
+    A missing SQLite file or an empty database is refused (a typo must not make a new
+    archive) unless --create is given; a database holding other tables is always
+    refused. Safe to run while nothing else writes; on PostgreSQL each upgrade is one
+    transaction.
     """
-    engine = open_engine(db_url, create=True, check_schema=False)
+    try:
+        engine = open_engine(db_url, create=False, check_schema=False, write=True)
+    except NoArchive:
+        if not create:
+            raise
+        open_engine(db_url, create=True, write=True).dispose()
+        click.echo(f"Created a new archive at revision {head_revision()}.")
+        return
     try:
         with engine.begin() as connection:
             before, after = upgrade(connection)

@@ -13,21 +13,29 @@ from archive.cli.progress import run_shown
 from archive.cli.render import articles_table, write_hits
 from archive.operations.demo.run import DEMO_QUERY, crawl_demo, serve_demo_sites
 from archive.research.api import Archive
+from db.session import sqlite_file
 
 
 @click.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="SQLite file to create [default: a new file in a temporary folder].")
-def demo(db_path: Path | None) -> None:
+@click.option("--db", "db_file", metavar="FILE",
+              help="SQLite file to create, as a path or sqlite:///FILE [default: a new file "
+                   "in a temporary folder].")
+def demo(db_file: str | None) -> None:
     """Crawl the bundled demo sites into a fresh SQLite archive and search it.
 
     Three small news sites, full of the boilerplate of viral content farms, are served
     on 127.0.0.1 for the length of the demo; nothing leaves this machine.
     """
+    if db_file is None:
+        db_file = str(Path(tempfile.mkdtemp(prefix="viral-archive-demo-")) / "demo.db")
+    db_path = sqlite_file(db_file)
     if db_path is None:
-        db_path = Path(tempfile.mkdtemp(prefix="viral-archive-demo-")) / "demo.db"
+        raise click.BadParameter("the demo makes a SQLite file: give its path or "
+                                 "sqlite:///FILE", param_hint="--db")
     if db_path.exists():
         raise click.ClickException(f"{db_path} already exists; the demo needs a fresh file.")
+    if not db_path.parent.is_dir():
+        raise click.ClickException(f"The folder of {db_path} does not exist.")
     db_url = f"sqlite:///{db_path.resolve()}"
     console = stdout_console()
     console.print(f"Archive for the demo: [bold]{db_path}[/]")

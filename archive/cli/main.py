@@ -8,6 +8,7 @@ usage errors exit with 2.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import click
@@ -30,7 +31,19 @@ from db import DatabaseError
 
 
 class ArchiveGroup(click.Group):
-    """Turns the library's named errors into a clean message and exit status 1."""
+    """Turns the library's named errors into a clean message and exit status 1, and
+    refuses arguments that are not text (bytes the system's encoding cannot decode)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:  # Python keeps undecodable bytes as lone surrogates
+                raw = os.fsencode(arg)
+                raise click.UsageError(
+                    f"The argument {raw!r} is not UTF-8 text; give names, queries and "
+                    "paths as UTF-8.", ctx=ctx) from None
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time
 from typing import Any
 
 import click
 from rich.console import Console
 
+from archive.research.query.filters import as_utc
 from crawler import settings as defaults
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -53,14 +54,67 @@ def date_option(name: str, help_text: str) -> Any:
 
 
 def aware(value: datetime | None, *, end_of_day: bool = False) -> datetime | None:
-    """``value`` as a UTC-aware datetime; with ``end_of_day`` a bare date means its last instant."""
+    """``value`` as a UTC-aware datetime; with ``end_of_day`` a bare date (midnight) means
+    its last instant (see :func:`archive.research.query.filters.as_utc`).
+
+    Raises:
+        QueryError: the date is out of range.
+    """
     if value is None:
         return None
-    if end_of_day and value.hour == value.minute == value.second == 0:
-        value = value + timedelta(days=1) - timedelta(microseconds=1)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    bare = value.time() == time() and value.tzinfo is None
+    return as_utc(value.date() if bare else value, name="the date", end_of_day=end_of_day)
 
 
 def stdout_console() -> Console:
     """A console on standard output, without rich's automatic highlighting."""
     return Console(highlight=False)
+
+
+class QueryCommand(click.Command):
+    """A command whose QUERY argument may start with ``-`` (``search '-sport climate'``).
+
+    An argument beginning with a single ``-`` that is not exactly one of the command's
+    options (``-health`` is not ``-h``) is the query, and ``--`` marks the argument after
+    it as the query even when it looks like an option; options may come before or after
+    it. A query split over several arguments gets a sentence saying to quote it.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._query_last(ctx, args))
+
+    def _query_last(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            name: not (param.is_flag or param.count)
+            for param in self.get_params(ctx) if isinstance(param, click.Option)
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        kept: list[str] = []
+        words: list[str] = []
+        misspelt = False
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            index += 1
+            if arg == "--":
+                words.extend(args[index:index + 1])
+                kept.extend(args[index + 1:])
+                break
+            # an option by its exact name, or as --name=value; "-health" is a query, not -h
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if name in takes_value:
+                kept.append(arg)
+                if takes_value[name] and name == arg and index < len(args):
+                    kept.append(args[index])
+                    index += 1
+            elif arg.startswith("--"):
+                kept.append(arg)  # a misspelt long option: click names it
+                misspelt = True
+            else:
+                words.append(arg)
+        if len(words) > 1 and not misspelt:
+            example = " ".join(words)
+            raise click.UsageError(
+                f"The query is one argument: quote it, as in "
+                f"viral-archive {ctx.info_name} '{example}'.", ctx=ctx)
+        return [*kept, "--", *words] if words else kept

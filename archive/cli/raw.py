@@ -77,7 +77,8 @@ def reextract_command(db_url: str | None, source: str | None, only_older: bool) 
         viral-archive reextract --source example.com --only-older
     """
     console = Console(stderr=True, highlight=False)
-    with Archive(db_url) as archive, progress_bar(console, "re-extracting") as on_progress:
+    with (Archive(db_url, write=True) as archive,
+          progress_bar(console, "re-extracting") as on_progress):
         report = reextract(archive.sessions, source=source, only_older=only_older,
                            on_progress=on_progress)
     print_report(console, report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import fields
 from datetime import datetime
 from typing import Any, TextIO
@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from archive.research.export import csv_row
 from archive.research.results import ArticleView, SearchHit
 
 #: the columns of hits written as CSV: every field but the HTML snippet
@@ -28,21 +29,34 @@ def hit_row(hit: SearchHit) -> dict[str, Any]:
     return hit.to_dict()
 
 
-def write_hits(hits: Sequence[SearchHit], fmt: str, out: TextIO, console: Console) -> None:
-    """Write ``hits`` as a ``table`` (to ``console``), ``json``, ``jsonl`` or ``csv``."""
+def write_hits(hits: Iterable[SearchHit], fmt: str, out: TextIO, console: Console, *,
+               query: str = "", total: int | None = None, offset: int = 0,
+               limit: int | None = None) -> int:
+    """Write ``hits`` as a ``table`` (to ``console``), ``json``, ``jsonl`` or ``csv``, one
+    at a time as they come; returns how many were written.
+
+    ``json`` is one object holding the ``query``, the ``total`` of matches, the ``offset``
+    and ``limit`` asked for, and the ``hits``, as the web API's search answers.
+    """
+    written = 0
     if fmt == "json":
-        json.dump([hit_row(h) for h in hits], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        head = {"query": query, "total": total, "offset": offset, "limit": limit}
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "hits": [')
+        for hit in hits:
+            out.write(("," if written else "") + "\n  " + json.dumps(hit_row(hit),
+                                                                       ensure_ascii=False))
+            written += 1
+        out.write("\n]}\n" if written else "]}\n")
     elif fmt == "jsonl":
         for hit in hits:
             out.write(json.dumps(hit_row(hit), ensure_ascii=False) + "\n")
+            written += 1
     elif fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=HIT_FIELDS, extrasaction="ignore")
         writer.writeheader()
         for hit in hits:
-            row = hit_row(hit)
-            writer.writerow({k: "; ".join(v) if isinstance(v, list) else v
-                             for k, v in row.items()})
+            writer.writerow(csv_row(hit_row(hit)))
+            written += 1
     else:
         table = Table(show_lines=False)
         for column in ("id", "published", "source", "title", "snippet"):
@@ -53,7 +67,9 @@ def write_hits(hits: Sequence[SearchHit], fmt: str, out: TextIO, console: Consol
                 str(hit.id), _day(hit.published), Text(hit.source), Text(hit.title or ""),
                 Text(hit.snippet),
             )
+            written += 1
         console.print(table)
+    return written
 
 
 def articles_table(hits: Iterable[SearchHit], title: str | None = None) -> Table:

@@ -18,13 +18,13 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from archive.cli.charts import plot_png, terminal_chart
-from archive.cli.options import aware, date_option, db_option, stdout_console
-from archive.exceptions import MissingDependency
+from archive.cli.charts import plot_png, require_plotting, terminal_chart
+from archive.cli.options import QueryCommand, aware, date_option, db_option, stdout_console
 from archive.research.api import Archive
-from archive.research.export import FORMATS
+from archive.research.export import FORMATS, csv_row
 from archive.research.results import ArchiveStats, CountRow
-from archive.storage.importer import ImportReport
+from archive.storage.importer import BATCH as IMPORT_BATCH
+from archive.storage.importer import ImportInterrupted, ImportReport
 
 #: bad lines listed after an import (all of them are counted)
 SHOWN_IMPORT_ERRORS = 20
@@ -57,7 +57,7 @@ def progress_bar(label: str, total: int | None) -> Iterator[Any]:
         yield lambda done: progress.update(task, completed=done)
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @click.argument("query", required=False)
 @db_option
 @click.option("--by", type=click.Choice(["day", "week", "month"]), default="day",
@@ -68,8 +68,8 @@ def progress_bar(label: str, total: int | None) -> Iterator[Any]:
               show_default=True)
 @click.option("--chart", is_flag=True, help="Also draw the counts as bars in the terminal.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Also draw the counts as a PNG chart (needs matplotlib; bars in the "
-                   "terminal without it).")
+              help="Also draw the counts as a PNG chart (needs matplotlib: pip install "
+                   "'viral-archive[plot]').")
 def count(query: str | None, db_url: str | None, by: str, per: str | None, source: str | None,
           since: datetime | None, until: datetime | None, lang: str | None, fmt: str,
           chart: bool, plot: Path | None) -> None:
@@ -77,6 +77,8 @@ def count(query: str | None, db_url: str | None, by: str, per: str | None, sourc
 
         viral-archive count '"climate change"' --by month --per source --plot climate.png
     """
+    if plot is not None:
+        require_plotting()  # before any work: the chart asked for could not be drawn
     with Archive(db_url) as archive:
         rows = archive.count(query, by=by, per_source=per == "source",  # type: ignore[arg-type]
                              since=aware(since), until=aware(until, end_of_day=True),
@@ -85,14 +87,10 @@ def count(query: str | None, db_url: str | None, by: str, per: str | None, sourc
     write_counts(rows, fmt, per == "source", console)
     title = f"{query or 'all articles'} per {by}"
     if plot is not None:
-        try:
-            plot_png(rows, plot, title=title, by=by)
-            Console(stderr=True).print(f"Chart written to {plot}")
-        except MissingDependency as exc:
-            Console(stderr=True).print(f"{exc} Drawing it here instead.")
-            chart = True
+        plot_png(rows, plot, title=title, by=by)
+        Console(stderr=True).print(f"Chart written to {plot}")
     if chart:
-        console.print(terminal_chart(rows, title=title))
+        console.print(terminal_chart(rows, title=title, by=by))
 
 
 def write_counts(rows: list[CountRow], fmt: str, per_source: bool, console: Console) -> None:
@@ -105,7 +103,7 @@ def write_counts(rows: list[CountRow], fmt: str, per_source: bool, console: Cons
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows(csv_row(record) for record in records)
     else:
         table = Table()
         for field in fields:
@@ -116,7 +114,7 @@ def write_counts(rows: list[CountRow], fmt: str, per_source: bool, console: Cons
         console.print(f"{sum(r.count for r in rows)} article(s) in {len(rows)} row(s).")
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @click.argument("query", required=False)
 @db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
@@ -193,6 +191,12 @@ def print_stats(result: ArchiveStats, console: Console) -> None:
     console.print(languages)
 
 
+#: the exit status of an import that refused some lines and imported the others
+SOME_LINES_REFUSED = 3
+#: the exit status after Ctrl-C (128 + SIGINT, as shells report it)
+INTERRUPTED = 130
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
@@ -204,13 +208,32 @@ def import_command(file: Path, db_url: str | None) -> None:
     kept as extra metadata. Bad lines are listed with their number and reason; the good
     ones are imported. Importing a URL again updates it like a new crawl would.
 
+    Exit status: 0 every line imported; 3 some lines refused, the others imported; 1
+    nothing imported (every line refused) or an error; 130 interrupted (Ctrl-C), the
+    lines stored until then kept.
+
         viral-archive import collection.jsonl --db sqlite:///news.db
     """
+    console = Console(stderr=True)
     with Archive(db_url, create=True) as archive:
         size = file.stat().st_size
-        with progress_bar("importing", None) as update:
-            report = archive.import_jsonl(file, on_progress=update)
-    print_import_report(report, file, size, Console(stderr=True))
+        try:
+            with progress_bar("importing", None) as update:
+                report = archive.import_jsonl(file, on_progress=update)
+        except ImportInterrupted as interrupted:
+            print_import_report(interrupted.report, file, size, console)
+            console.print(
+                f"Interrupted: {interrupted.report.imported} of the "
+                f"{interrupted.report.lines} line(s) read were stored (lines are stored "
+                f"{IMPORT_BATCH:,} at a time); import the file again to add the rest, the "
+                "stored lines stay as they are.", soft_wrap=True)
+            sys.exit(INTERRUPTED)
+    print_import_report(report, file, size, console)
+    if report.errors and not report.imported:
+        raise click.ClickException(f"No line of {file} was imported: "
+                                   f"all {len(report.errors)} were refused.")
+    if report.errors:
+        sys.exit(SOME_LINES_REFUSED)
 
 
 def print_import_report(report: ImportReport, file: Path, size: int, console: Console) -> None:

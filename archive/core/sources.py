@@ -25,6 +25,8 @@ T = TypeVar("T", int, None)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+#: the longest duration a key takes: ten years (dates a scheduler adds it to stay real)
+MAX_DURATION = timedelta(days=3650)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +110,13 @@ class _Checker:
         if not isinstance(value, list):
             raise self.fail(key, f"must be a list of URLs, not {value!r}")
         for url in value:
-            parts = urlsplit(url) if isinstance(url, str) else None
-            if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                parts = urlsplit(url) if isinstance(url, str) else None
+                host = parts and parts.hostname
+                _port = parts and parts.port  # a malformed port raises here, not mid-crawl
+            except ValueError as exc:  # e.g. "http://[::1/": an unclosed IPv6 address
+                raise self.fail(key, f"holds {url!r}, not a well-formed URL: {exc}") from None
+            if parts is None or parts.scheme not in ("http", "https") or not host:
                 raise self.fail(key, f"must hold http(s) URLs, not {url!r}")
         return tuple(value)
 
@@ -183,11 +190,15 @@ def parse_duration(value: Any) -> timedelta:
         ValueError: with the sentence end used in error messages.
     """
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return timedelta(seconds=value)
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if match is None:
-        raise ValueError(f'must be a duration like "30m", "6h" or "7d", not {value!r}')
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+        seconds = float(value)
+    else:
+        match = _DURATION.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise ValueError(f'must be a duration like "30m", "6h" or "7d", not {value!r}')
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"must be at most {MAX_DURATION.days} days, not {value!r}")
+    return timedelta(seconds=seconds)
 
 
 #: the keys a source may set: the fields of SourceConfig but its name

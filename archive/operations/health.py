@@ -3,7 +3,8 @@
 A site redesign, a moved sitemap or a new bot wall rarely makes a crawl fail: it makes
 it find nothing. :func:`source_health` reads the recent ``Crawl`` rows of each source
 and flags the signs: no links found at all, no new articles for several runs after
-earlier runs had some, and an error rate that jumped.
+earlier runs had some, and an error rate that jumped (or, on a first run, a high one). A
+run whose every request failed is never its source's "last success".
 """
 
 from __future__ import annotations
@@ -67,11 +68,22 @@ def _flags(runs: list[models.Crawl]) -> list[str]:
         if zero_streak >= ZERO_YIELD_RUNS and zero_streak < len(runs):
             flags.append(f"yield fell to zero: no new articles in the last {zero_streak} runs")
     rate = _rate(latest)
-    earlier_mean = sum(map(_rate, earlier)) / len(earlier) if earlier else 0.0
-    if rate >= ERROR_RATE_ALARM and rate >= 2 * earlier_mean:
+    if rate < ERROR_RATE_ALARM:
+        return flags
+    if not earlier:  # nothing to have jumped from
+        flags.append(f"many errors: {rate:.0%} of pages failed in its first run")
+        return flags
+    earlier_mean = sum(map(_rate, earlier)) / len(earlier)
+    if rate >= 2 * earlier_mean:
         flags.append(f"errors jumped: {rate:.0%} of pages failed in the last run "
                      f"(before: {earlier_mean:.0%})")
     return flags
+
+
+def _reached_something(crawl: models.Crawl) -> bool:
+    """The run fetched a page, or had nothing to fetch (no page due, none failed); a run
+    whose every request failed is no success, however it ended."""
+    return crawl.pages_fetched > 0 or crawl.errors == 0
 
 
 def source_health(
@@ -86,12 +98,14 @@ def source_health(
             .order_by(models.Crawl.started_at.desc(), models.Crawl.id.desc()).limit(recent)
         ))
         crawls.reverse()
-        success = session.scalar(
-            select(models.Crawl.finished_at).where(
-                models.Crawl.source_name == name, models.Crawl.status == "finished")
-            .order_by(models.Crawl.started_at.desc()).limit(1)
+        finished_runs = session.scalars(
+            select(models.Crawl).where(models.Crawl.source_name == name,
+                                       models.Crawl.status == "finished")
+            .order_by(models.Crawl.started_at.desc(), models.Crawl.id.desc())
+            .execution_options(yield_per=recent)
         )
-        health.last_success = success
+        success = next((c for c in finished_runs if _reached_something(c)), None)
+        health.last_success = success.finished_at if success else None
         if not crawls:
             health.flags.append("never crawled")
             report.append(health)

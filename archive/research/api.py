@@ -12,10 +12,10 @@ Every method opens its own short transaction, so one ``Archive`` may be shared b
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, Literal, TypeVar
+from typing import IO, Any, Literal, TypedDict, TypeVar, Unpack
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +25,7 @@ from archive.research.export import ExportFormat, export_matches
 from archive.research.history import article_history
 from archive.research.query.engine import (
     count_matches,
+    iter_hits,
     latest_hits,
     search_matches,
     total_matches,
@@ -52,19 +53,33 @@ ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
 
 
+class FilterOptions(TypedDict, total=False):
+    """The filters every search, count and export takes (see :meth:`Archive.search`)."""
+
+    source: str | None
+    since: DateLike
+    until: DateLike
+    lang: str | None
+
+
 class Archive:
     """An archive database, opened for research.
 
-    ``url`` is a database URL (``sqlite:///archive.db``); by default ``$VIRAL_ARCHIVE_DB``,
-    else ``archive.db`` in the current folder. Without ``create`` the archive must exist.
+    ``url`` is a database URL (``sqlite:///archive.db``) or the path of a SQLite file; by
+    default ``$VIRAL_ARCHIVE_DB``, else ``archive.db`` in the current folder. Without
+    ``create`` the archive must exist. ``write`` (implied by ``create``) says the
+    archive will be written to (imports, re-extraction): a database that cannot be
+    written (read-only, in memory) is then refused at once.
 
     Raises:
-        db.DatabaseError: the database cannot be opened or holds no archive.
+        db.DatabaseError: the database cannot be opened (or written, with ``write``),
+            holds no archive, or holds other tables.
     """
 
-    def __init__(self, url: str | None = None, *, create: bool = False) -> None:
+    def __init__(self, url: str | Path | None = None, *, create: bool = False,
+                 write: bool = False) -> None:
         self.url = resolve_db_url(url)
-        self.engine: Engine = open_engine(self.url, create=create)
+        self.engine: Engine = open_engine(self.url, create=create, write=create or write)
         self._sessions: sessionmaker[Session] = session_factory(self.engine)
 
     def __repr__(self) -> str:
@@ -126,6 +141,25 @@ class Archive:
         """
         return self._matching(search_matches, query, source=source, since=since, until=until,
                               lang=lang, order=order, limit=limit, offset=offset)
+
+    def iter_search(self, query: str, *, order: Order = "relevance", offset: int = 0,
+                    limit: int | None = None, **filters: Unpack[FilterOptions]
+                    ) -> Iterator[SearchHit]:
+        """Every article matching ``query`` (or the ``limit`` after the first ``offset``)
+        as :meth:`search` hits in ``order``, streamed: memory stays flat however many
+        match. ``source``, ``since``, ``until`` and ``lang`` filter as for :meth:`search`;
+        everything is checked when the first hit is asked for.
+
+        Raises:
+            QueryError: the query is malformed or a parameter is out of range.
+            UnknownSource: ``source`` names no source of the archive.
+        """
+        checked = Filters.build(**filters)
+        with self._sessions() as session:
+            if checked.source is not None:
+                check_source_exists(session, checked.source)
+            yield from iter_hits(session, query, checked, order=order, offset=offset,
+                                 limit=limit)
 
     def count(
         self,

@@ -40,6 +40,27 @@ _LISTS = {name for name, kind in _KINDS.items() if kind is list}
 _MAPPINGS = {name for name, kind in _KINDS.items() if kind is dict}
 
 
+#: what a spreadsheet reads as the start of a formula (=1+2, +1, -1, @SUM(...)), and the
+#: tab and carriage return that hide one
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` as CSV cells: lists joined with ``; ``, mappings as JSON, and text a
+    spreadsheet would run as a formula given a leading ``'``, so that it is shown as the
+    text it is (JSON Lines and Parquet keep every value as it is)."""
+    row: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, list):
+            value = "; ".join(value)
+        elif isinstance(value, dict):
+            value = json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            value = "'" + value
+        row[key] = value
+    return row
+
+
 def _record(row: Any) -> dict[str, Any]:
     mapping = row._mapping
     return {name: mapping[name] for name in FIELDS}
@@ -68,10 +89,10 @@ def _write_csv(records: Iterable[dict[str, Any]], out: IO[bytes]) -> Iterator[in
         for n, record in enumerate(records, 1):
             row = _json_ready(record)
             for key in _LISTS:
-                row[key] = "; ".join(record[key] or [])
+                row[key] = row[key] or []
             for key in _MAPPINGS:
-                row[key] = json.dumps(record[key] or {}, ensure_ascii=False)
-            writer.writerow(row)
+                row[key] = row[key] or {}
+            writer.writerow(csv_row(row))
             yield n
         text.flush()
     finally:

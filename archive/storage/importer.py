@@ -1,10 +1,7 @@
 """Importing articles from JSON Lines: other collections brought into the archive.
 
-One JSON object per line with ``url``, ``text`` and any of the article's fields
-(:data:`~archive.core.article.STORED_FIELDS`: ``title``, ``published``, ``authors``,
-``language``...), plus ``source`` and ``source_name``; news-please's names (``maintext``,
-``date_publish``, ``source_domain``, ``image_url``, ...) are understood too, and any other
-key is kept in the article's ``extra`` metadata. A line that cannot be imported is
+One JSON object per line, read by :mod:`archive.storage.import_lines` (which fields,
+under which names, and why a line is refused). A line that cannot be imported is
 reported with its number and reason; the good lines are kept.
 
 Lines are written by the archive's one writer (:mod:`archive.storage.writer`), in
@@ -16,27 +13,31 @@ unchanged, or updated with its previous state kept as a version.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import String
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.core.article import STORED_FIELDS, Article, field_kind
-from archive.core.urls import normalize_url, site_of
 from archive.exceptions import ArchiveError
-from archive.storage.writer import ArticleWriter, Incoming, Outcome
-from db import models, reason_of
+from archive.storage.import_lines import (
+    Chunk,
+    ImportedArticle,
+    ImportLineError,
+    Parsed,
+    parse_chunk,
+)
+from archive.storage.writer import ArticleWriter, Outcome
+from db import DatabaseError, reason_of
 
 logger = logging.getLogger(__name__)
 
@@ -45,44 +46,8 @@ logger = logging.getLogger(__name__)
 BATCH = 10_000
 #: lines a worker process parses at a time
 PARSE_CHUNK = 1_000
-IMPORT_VERSION = "import"
-MAX_LINE_BYTES = 20_000_000
 #: files smaller than this are parsed in-process (a worker process costs more to start)
 PARALLEL_FROM_BYTES = 4_000_000
-
-#: other tools' names for the article's fields and for the line's source (an article
-#: field not named here is read under its own name)
-ALIASES: dict[str, tuple[str, ...]] = {
-    "url": ("url", "canonical_url"),
-    "text": ("text", "maintext", "body", "articleBody"),
-    "published": ("published", "date_publish", "datePublished", "date"),
-    "modified": ("modified", "date_modify", "dateModified"),
-    "authors": ("authors", "author"),
-    "source": ("source", "source_domain", "domain"),
-    "source_name": ("source_name", "site_name"),
-    "language": ("language", "lang"),
-    "image": ("image", "image_url"),
-    "tags": ("tags", "keywords"),
-}
-
-
-def _max_length(column: str) -> int | None:
-    """The length limit of ``articles.column`` (``None`` for unbounded text)."""
-    kind = models.Article.__table__.c[column].type
-    return kind.length if isinstance(kind, String) else None
-
-
-#: how each article field is read from a line: its declared type and its column's limit
-_READERS = {name: (field_kind(Article, name), _max_length(name)) for name in STORED_FIELDS}
-_URL_LIMIT = _max_length("url")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportLineError:
-    """A line of an import file that was not imported, and why."""
-
-    line: int
-    reason: str
 
 
 @dataclass(slots=True)
@@ -102,124 +67,16 @@ class ImportReport:
         return self.new + self.updated + self.unchanged
 
 
-class LineError(ValueError):
-    """A line cannot be imported; the message says why."""
+class ImportInterrupted(KeyboardInterrupt):
+    """The import was interrupted (Ctrl-C); ``report`` says what was stored before.
 
-
-@dataclass(slots=True)
-class ImportedArticle:
-    """One valid line, ready to write."""
-
-    line: int
-    article: Incoming
-
-
-def _keys(field_name: str) -> tuple[str, ...]:
-    return ALIASES.get(field_name, (field_name,))
-
-
-def _text(record: dict[str, Any], field_name: str, *, limit: int | None = None) -> str | None:
-    for key in _keys(field_name):
-        value = record.pop(key, None)
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str):
-            raise LineError(f"'{key}' must be text, not {type(value).__name__}")
-        value = value.strip()
-        if limit is not None and len(value) > limit:
-            raise LineError(f"'{key}' is longer than {limit} characters")
-        return value or None
-    return None
-
-
-def _names(record: dict[str, Any], field_name: str) -> list[str]:
-    for key in _keys(field_name):
-        value = record.pop(key, None)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise LineError(f"'{key}' must be a list of names or one name")
-        return [v.strip() for v in value if v.strip()]
-    return []
-
-
-def _date(record: dict[str, Any], field_name: str) -> datetime | None:
-    text = _text(record, field_name)
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise LineError(f"{field_name} {text!r} is not an ISO 8601 date") from None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def _field(record: dict[str, Any], name: str) -> Any:
-    """The article field ``name`` read from ``record`` by the field's declared type."""
-    kind, limit = _READERS[name]
-    if kind is datetime:
-        return _date(record, name)
-    if kind is list:
-        return _names(record, name)
-    return _text(record, name, limit=limit)
-
-
-def parse_line(number: int, raw: bytes, *, seen_at: datetime | None = None) -> ImportedArticle:
-    """The article a JSON Lines line describes.
-
-    Raises:
-        LineError: the line is not a JSON object, lacks a URL or text, or a field has the
-            wrong type or form.
+    Whole batches are stored or not at all, so the articles of ``report`` are in the
+    archive; importing the file again adds the rest (what is stored stays unchanged).
     """
-    if len(raw) > MAX_LINE_BYTES:
-        raise LineError(f"the line is longer than {MAX_LINE_BYTES} bytes")
-    try:
-        record = json.loads(raw)
-    except UnicodeDecodeError:
-        raise LineError("the line is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise LineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(record, dict):
-        raise LineError(f"a JSON object was expected, not {type(record).__name__}")
-    url = _text(record, "url", limit=_URL_LIMIT)
-    if url is None or not url.startswith(("http://", "https://")):
-        raise LineError("'url' must be an http(s) URL")
-    source = _text(record, "source", limit=255)
-    source_name = _text(record, "source_name", limit=255)
-    values = {name: _field(record, name) for name in STORED_FIELDS if name != "site_name"}
-    if values["text"] is None:
-        raise LineError("'text' is missing or empty")
-    if source and (" " in source or "." not in source):
-        source_name, source = source_name or source, None  # a name, not a domain
-    url = normalize_url(url)
-    if values["language"]:
-        values["language"] = values["language"].lower()
-    if values["published"] and not values["date_source"]:
-        values["date_source"] = "import"
-    values["site_name"] = source_name
-    values["extra"] = record
-    domain = site_of(f"//{source.lower()}") if source else site_of(url)
-    return ImportedArticle(number, Incoming(
-        url=url, domain=domain, site_name=source_name, values=values,
-        extractor_version=IMPORT_VERSION, seen_at=seen_at or datetime.now(UTC),
-    ))
 
-
-Chunk = list[tuple[int, bytes]]
-Parsed = list[ImportedArticle | ImportLineError]
-
-
-def parse_chunk(chunk: Chunk) -> Parsed:
-    """Each line of ``chunk`` parsed, or the reason it cannot be imported."""
-    parsed: Parsed = []
-    for number, raw in chunk:
-        try:
-            parsed.append(parse_line(number, raw))
-        except LineError as exc:
-            parsed.append(ImportLineError(number, str(exc)))
-    return parsed
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(f"import interrupted after storing {report.imported} line(s)")
+        self.report = report
 
 
 def read_chunks(path: Path, size: int) -> Iterator[Chunk]:
@@ -254,7 +111,10 @@ def parsed_chunks(path: Path, size: int, *, parallel: bool, ahead: int = 2) -> I
     if not parallel:
         yield from map(parse_chunk, chunks)
         return
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    # Ctrl-C is the importing process's to handle: the worker ignores it
+    pool = ProcessPoolExecutor(max_workers=1, initializer=signal.signal,
+                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    try:
         pending: deque[Future[Parsed]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(parse_chunk, chunk))
@@ -262,6 +122,8 @@ def parsed_chunks(path: Path, size: int, *, parallel: bool, ahead: int = 2) -> I
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 class _BatchWriter:
@@ -274,18 +136,29 @@ class _BatchWriter:
         self.source_ids: dict[str, int] = {}
 
     def write(self, batch: list[ImportedArticle]) -> None:
+        """Store ``batch``; a line the database refuses is reported, the others kept.
+
+        Raises:
+            DatabaseError: the database cannot be written at all (read-only, full,
+                gone), whatever the line.
+        """
         try:
             self._write(batch)
-        except SQLAlchemyError:
+        except (OperationalError, InterfaceError) as exc:
+            raise self._cannot_write(exc) from exc
+        except (SQLAlchemyError, ValueError, OverflowError) as exc:
             self.source_ids.clear()  # sources created in the failed transaction are gone
             if len(batch) == 1:
-                raise
+                self.report.errors.append(ImportLineError(batch[0].line, _reason(exc)))
+                return
             for item in batch:
-                try:
-                    self._write([item])
-                except SQLAlchemyError as exc:
-                    self.source_ids.clear()
-                    self.report.errors.append(ImportLineError(item.line, reason_of(exc)))
+                self.write([item])
+
+    def _cannot_write(self, exc: Exception) -> DatabaseError:
+        return DatabaseError(
+            f"Cannot write to the archive ({reason_of(exc)}); {self.report.imported} of the "
+            f"{self.report.lines} line(s) read were stored before it."
+        )
 
     def _write(self, batch: list[ImportedArticle]) -> None:
         with self.sessions.begin() as session:
@@ -298,6 +171,28 @@ class _BatchWriter:
                 self.report.unchanged += 1
             else:
                 self.report.updated += 1
+
+
+@contextmanager
+def _uninterruptible() -> Iterator[None]:
+    """Ctrl-C waits for the end of the block: a batch is stored and counted together, so
+    the report of an interrupted import names exactly what was stored. (Only the main
+    thread receives signals; elsewhere the block runs as it is.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed and callable(previous):
+        previous(signal.SIGINT, None)  # Python's own handler raises KeyboardInterrupt
+
+
+def _reason(exc: Exception) -> str:
+    return reason_of(exc) if isinstance(exc, SQLAlchemyError) else f"cannot be stored ({exc})"
 
 
 def import_jsonl(
@@ -314,6 +209,8 @@ def import_jsonl(
 
     Raises:
         ArchiveError: the file cannot be read.
+        DatabaseError: the archive cannot be written (what was stored stays).
+        ImportInterrupted: Ctrl-C; its report says what was stored (whole batches).
     """
     started = time.monotonic()
     report = ImportReport()
@@ -328,22 +225,31 @@ def import_jsonl(
     # at a time (fewer, larger transactions)
     # the worker parses the next batch while this one is stored
     ahead = max(2, batch_size // PARSE_CHUNK + 1)
-    for parsed in parsed_chunks(path, PARSE_CHUNK, parallel=parallel, ahead=ahead):
-        for item in parsed:
-            report.lines += 1
-            if isinstance(item, ImportLineError):
-                report.errors.append(item)
-                continue
-            if item.article.url in urls or len(batch) >= batch_size:
-                # the same URL twice: the first must be stored first
+    try:
+        for parsed in parsed_chunks(path, PARSE_CHUNK, parallel=parallel, ahead=ahead):
+            for item in parsed:
+                report.lines += 1
+                if isinstance(item, ImportLineError):
+                    report.errors.append(item)
+                    continue
+                if item.article.url in urls or len(batch) >= batch_size:
+                    # the same URL twice: the first must be stored first
+                    with _uninterruptible():
+                        writer.write(batch)
+                    batch, urls = [], set()
+                batch.append(item)
+                urls.add(item.article.url)
+            if on_progress is not None:
+                on_progress(report.lines)
+        if batch:
+            with _uninterruptible():
                 writer.write(batch)
-                batch, urls = [], set()
-            batch.append(item)
-            urls.add(item.article.url)
-        if on_progress is not None:
-            on_progress(report.lines)
-    if batch:
-        writer.write(batch)
+    except KeyboardInterrupt as exc:
+        report.errors.sort(key=lambda error: error.line)
+        report.seconds = time.monotonic() - started
+        logger.info("import of %s interrupted: %d line(s) of %d read were stored", path,
+                       report.imported, report.lines)
+        raise ImportInterrupted(report) from exc
     report.errors.sort(key=lambda error: error.line)
     report.seconds = time.monotonic() - started
     logger.info("imported %s: %d new, %d updated, %d unchanged, %d bad lines", path,

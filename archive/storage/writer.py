@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from archive.core.article import STORED_FIELDS, Article
+from archive.core.text import without_control_characters
 from archive.core.urls import article_url, site_of
 from archive.exceptions import ExtractionError
 from archive.extraction import EXTRACTOR_VERSION
@@ -91,6 +92,7 @@ class Incoming:
     content_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
+        self.values = without_control_characters(self.values)  # see archive.core.text
         self.content_hash = content_hash(self.values.get("title"), self.values["text"])
 
     @classmethod

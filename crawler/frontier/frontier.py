@@ -81,10 +81,19 @@ class Frontier:
     """The frontier named ``name`` in the Redis at ``url`` (``redis://HOST:6379/0``)."""
 
     def __init__(self, url: str, name: str = DEFAULT_FRONTIER_NAME) -> None:
-        if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        """Raises:
+            FrontierError: ``url`` is not a well-formed Redis URL, or ``name`` is unusable.
+        """
+        if url.partition("://")[0].lower() not in ("redis", "rediss", "unix"):
             raise FrontierError(
                 f"{url!r} is not a Redis URL; use e.g. redis://localhost:6379/0."
             )
+        try:
+            urlsplit(url)
+            redis.connection.parse_url(url)  # what from_url reads: host, port, database
+        except ValueError as exc:  # e.g. "redis://[::1": an unclosed IPv6 address
+            raise FrontierError(f"{url!r} is not a Redis URL ({exc}); use e.g. "
+                                "redis://localhost:6379/0.") from None
         if not name or any(c in name for c in " :*?[]"):
             raise FrontierError(f"{name!r} is not a usable frontier name (no spaces, ':', '*').")
         self.url = url

@@ -122,6 +122,13 @@ def _ordered(backend: SearchBackend, plan: Plan, order: Order) -> Select[Any]:
     return stmt.order_by(published.desc().nulls_last(), models.Article.id.desc())
 
 
+def _check_search(query: str, order: str) -> None:
+    if order not in ORDERS:
+        raise QueryError(f"Unknown order {order!r}; use one of {', '.join(ORDERS)}.")
+    if not query or not query.strip():
+        raise QueryError("The query is empty; give words to search for.")
+
+
 def search_matches(
     session: Session,
     query: str,
@@ -139,14 +146,11 @@ def search_matches(
     Raises:
         QueryError: the query is malformed or a parameter is out of range.
     """
-    if order not in ORDERS:
-        raise QueryError(f"Unknown order {order!r}; use one of {', '.join(ORDERS)}.")
+    _check_search(query, order)
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"The limit must be between 1 and {MAX_LIMIT}.")
     if not 0 <= offset <= MAX_OFFSET:
         raise QueryError(f"The offset must be between 0 and {MAX_OFFSET}.")
-    if not query or not query.strip():
-        raise QueryError("The query is empty; give words to search for.")
     backend, plan = plan_query(session, query, filters or Filters())
     # a backend may know a faster plan for some pages (see SqliteBackend.page_ids)
     page_ids = getattr(backend, "page_ids", None)
@@ -156,6 +160,32 @@ def search_matches(
     total = backend.total(session, plan)
     hits = _hits(session, ids, backend.snippets(session, plan, ids))
     return SearchResults(hits=hits, total=int(total), query=query, limit=limit, offset=offset)
+
+
+def iter_hits(session: Session, query: str, filters: Filters | None = None, *,
+              order: Order = "relevance", offset: int = 0, limit: int | None = None,
+              batch: int = 500) -> Iterator[SearchHit]:
+    """Every article matching ``query`` and ``filters`` (or the ``limit`` after the first
+    ``offset``) as hits with snippets, in ``order``, as :func:`search_matches` ranks them.
+
+    Streamed: the ids come from the database ``batch`` at a time, and each batch's hits
+    are read and yielded before the next, so memory stays flat however many match. The
+    query is checked when the first hit is asked for.
+
+    Raises:
+        QueryError: the query is malformed or a parameter is out of range.
+    """
+    _check_search(query, order)
+    if offset < 0 or (limit is not None and limit < 1):
+        raise QueryError("The offset must be 0 or more and the limit 1 or more.")
+    backend, plan = plan_query(session, query, filters or Filters())
+    stmt = _ordered(backend, plan, order).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    ids = session.scalars(stmt.execution_options(yield_per=batch))
+    for chunk in ids.partitions(batch):
+        page = list(chunk)
+        yield from _hits(session, page, backend.snippets(session, plan, page))
 
 
 def latest_hits(session: Session, *, limit: int = 20) -> list[SearchHit]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from archive.exceptions import QueryError
 
@@ -20,11 +20,12 @@ def as_utc(value: date | datetime | str | None, *, name: str, end_of_day: bool =
     so ``until="2026-03-31"`` includes the whole of that day.
 
     Raises:
-        QueryError: the text is not an ISO 8601 date or datetime.
+        QueryError: the text is not an ISO 8601 date or datetime, or the time is out of
+            range in UTC.
     """
     if value is None or value == "":
         return None
-    bare_date = False
+    given = value
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -37,13 +38,18 @@ def as_utc(value: date | datetime | str | None, *, name: str, end_of_day: bool =
                 f"{name} {value!r} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS."
             ) from None
     if not isinstance(value, datetime):
-        bare_date = True
-        value = datetime.combine(value, time())
+        # its last instant, not the next day's first one less a microsecond: 9999-12-31
+        # has no next day
+        value = datetime.combine(value, time.max if end_of_day else time())
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    if end_of_day and bare_date:
-        value = value + timedelta(days=1) - timedelta(microseconds=1)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is in the year 10000 in UTC
+        raise QueryError(
+            f"{name} {str(given)!r} is out of range: dates run from 0001-01-01 to "
+            "9999-12-31 (UTC)."
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)

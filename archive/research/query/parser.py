@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from archive.core.text import CONTROL_CHARACTERS
 from archive.exceptions import QueryError
 from archive.research.query.nodes import (
     FIELD_NAMES,
@@ -41,8 +42,6 @@ MIN_PREFIX_LENGTH = 2
 
 #: letters and digits: what the full-text index treats as parts of words
 _WORD_CHARS = re.compile(r"[^\W_]", re.UNICODE)
-# Tabs and newlines are spaces; other control characters (NUL...) can't be searched for.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FIELD = re.compile(r"^([A-Za-z]+):(.*)$", re.DOTALL)
 _SPECIAL = set('()"')
 
@@ -262,7 +261,8 @@ def parse_query(query: str) -> Node:
     """
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(f"The query is longer than {MAX_QUERY_LENGTH} characters.")
-    control = _CONTROL.search(query)
+    # tabs and newlines are spaces; other control characters are never stored text
+    control = CONTROL_CHARACTERS.search(query)
     if control:
         raise QueryError(
             f"The query holds a control character (U+{ord(control.group()):04X}) at position "

@@ -32,22 +32,39 @@ def period_start(day: date, by: Period) -> date:
     return day
 
 
-def next_period(start: date, by: Period) -> date:
-    """The first day of the period after the one starting on ``start``."""
-    if by == "month":
-        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return start + timedelta(days=7 if by == "week" else 1)
+def next_period(start: date, by: Period) -> date | None:
+    """The first day of the period after the one starting on ``start``; ``None`` after
+    the last period of the calendar (9999-12-31 has no next day)."""
+    try:
+        if by == "month":
+            return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return start + timedelta(days=7 if by == "week" else 1)
+    except (ValueError, OverflowError):
+        return None
 
 
-def _periods(first: date, last: date, by: Period) -> list[date]:
+def periods_between(first: date, last: date, by: Period, *,
+                    at_most: int | None = None) -> list[date] | None:
+    """The first days of the periods from the one holding ``first`` to the one holding
+    ``last``; ``None`` when they are more than ``at_most``."""
     starts = [period_start(first, by)]
-    while (following := next_period(starts[-1], by)) <= last:
+    while at_most is None or len(starts) <= at_most:
+        following = next_period(starts[-1], by)
+        if following is None or following > last:
+            return starts
         starts.append(following)
-    return starts
+    return None
 
 
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _after(moment: datetime) -> datetime:
+    """The first instant after ``moment`` (itself at the end of the calendar, which no
+    stored date passes)."""
+    return moment if moment == datetime.max.replace(tzinfo=UTC) else (
+        moment + timedelta(microseconds=1))
 
 
 def count_by_ranges(session: Session, filters: Filters, by: Period) -> list[CountRow] | None:
@@ -63,9 +80,11 @@ def count_by_ranges(session: Session, filters: Filters, by: Period) -> list[Coun
                                   .where(*bounds)).one()
     if first is None or last is None:
         return []
-    starts = _periods(first.date(), last.date(), by)
     articles = session.scalar(select(func.max(models.Article.id))) or 0
-    if len(starts) * ROWS_PER_STATEMENT > articles:
+    # worth it while there are at least ROWS_PER_STATEMENT articles per period
+    at_most = articles // ROWS_PER_STATEMENT if ROWS_PER_STATEMENT else None
+    starts = periods_between(first.date(), last.date(), by, at_most=at_most)
+    if not starts:
         return None
     # only the two bounds below: given since/until as well, SQLite may walk the index by
     # those (the whole range) and test these on every row
@@ -74,11 +93,13 @@ def count_by_ranges(session: Session, filters: Filters, by: Period) -> list[Coun
         published < bindparam("end", type_=UTCDateTime()),
     )
     lowest = filters.since
-    beyond = filters.until + timedelta(microseconds=1) if filters.until else None
+    beyond = _after(filters.until) if filters.until else None
     connection = session.connection()  # Core: a statement per period must be cheap
     rows = []
     for start in starts:
-        low, high = _midnight(start), _midnight(next_period(start, by))
+        following = next_period(start, by)
+        low = _midnight(start)
+        high = _midnight(following) if following else _after(datetime.max.replace(tzinfo=UTC))
         count = connection.execute(in_range, {
             "start": max(low, lowest) if lowest else low,
             "end": min(high, beyond) if beyond else high,
