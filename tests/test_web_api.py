@@ -214,7 +214,8 @@ def test_openapi_spec_is_valid(client: TestClient) -> None:
     validate(spec)
     paths = spec["paths"]
     assert set(paths) == {"/api/search", "/api/articles/{article_id}", "/api/count",
-                          "/api/export", "/api/stats"}
+                          "/api/export", "/api/stats", "/api/stories",
+                          "/api/stories/{story_id}"}
     assert all(set(methods) == {"get"} for methods in paths.values())
     page_size = next(p for p in paths["/api/search"]["get"]["parameters"]
                      if p["name"] == "page_size")
@@ -222,7 +223,8 @@ def test_openapi_spec_is_valid(client: TestClient) -> None:
 
 
 def test_only_get_is_allowed(client: TestClient) -> None:
-    for path in ("/api/search?q=otter", "/api/articles/1", "/api/stats"):
+    for path in ("/api/search?q=otter", "/api/articles/1", "/api/stats", "/api/stories",
+                 "/api/stories/1"):
         assert client.post(path).status_code == 405
         assert client.delete(path).status_code == 405
 

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from archive.web import create_app
 from tests.services import require_service
-from tests.web_archive import XSS_TEXT, XSS_TITLE, make_archive
+from tests.web_archive import STORY, XSS_TEXT, XSS_TITLE, make_archive, make_story_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run",
@@ -23,10 +24,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"
                  "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The address of ``viral-archive serve``'s app on a free port of 127.0.0.1."""
-    app = create_app(make_archive(tmp_path_factory.mktemp("web-page") / "archive.db"))
+@contextmanager
+def serving(db_url: str) -> Iterator[str]:
+    """``viral-archive serve``'s app over ``db_url`` on a free port of 127.0.0.1: its
+    address."""
+    app = create_app(db_url)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -41,6 +43,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(make_archive(tmp_path_factory.mktemp("web-page") / "archive.db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +144,41 @@ def test_search_open_article_and_xss_as_text(browser, base_url: str,  # type: ig
     assert all(url.startswith(base_url) for url in requests), "the page loaded from elsewhere"
     assert (tmp_path / "results.png").stat().st_size > 10_000
     page.close()
+
+
+def test_a_story_spreading_and_its_timeline(browser,  # type: ignore[no-untyped-def]
+                                            tmp_path: Path) -> None:
+    with serving(make_story_archive(tmp_path / "archive.db")) as url:
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.set_default_timeout(10_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url + "/")
+        page.click("#stories-link")
+        # at least two sources by default: the one story the three sites ran
+        items = page.locator("#stories li")
+        expect(items).to_have_count(1)
+        expect(items.first).to_contain_text(STORY[0][1])
+        expect(items.first).to_contain_text("3 sources")
+        page.select_option("#min-sources", "1")  # every article is at least its own story
+        expect(items).to_have_count(6)
+        items.first.locator("a").click()
+
+        expect(page.locator("#story-title")).to_have_text(STORY[0][1])
+        rows = page.locator("#story-members tbody tr")
+        expect(rows).to_have_count(3)
+        expect(rows.nth(0)).to_contain_text("riverside.example")
+        expect(rows.nth(1)).to_contain_text("+7 h 30 min")
+        expect(rows.nth(2)).to_contain_text("+2 d 1 h")
+        # the timeline: one row per source, a dot per copy
+        expect(page.locator("#story-timeline svg circle")).to_have_count(3)
+        expect(page.locator("#story-headlines li")).to_have_count(3)
+
+        # from a copy to the article, and from the article back to its story
+        rows.nth(2).locator("a").click()
+        expect(page.locator("#article-title")).to_have_text(STORY[2][1])
+        story_link = page.locator("#article-meta a", has_text="3 copies")
+        story_link.click()
+        expect(page.locator("#story-title")).to_have_text(STORY[0][1])
+        assert errors == []
+        page.close()

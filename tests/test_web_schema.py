@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from archive.web import create_app
-from tests.web_archive import make_archive
+from tests.web_archive import make_story_archive
 
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> schemathesis.BaseSchema:
-    app = create_app(make_archive(tmp_path_factory.mktemp("web-schema") / "archive.db"))
+    app = create_app(make_story_archive(tmp_path_factory.mktemp("web-schema") / "archive.db"))
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

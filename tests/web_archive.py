@@ -68,3 +68,53 @@ def fill_archive(url: str) -> None:
                                        language="en", site_name="Riverside News",
                                        page_type="article"), page)
     engine.dispose()
+
+
+#: one story run by three sources: (url, title, paragraphs, published, site name); the
+#: copies change the headline, drop or move a paragraph and change a few words
+STORY_PARAGRAPHS = [
+    "A lighthouse keeper on the northern coast has rescued a family of seals stranded by a "
+    "winter storm, carrying three pups across the rocks to the water over two nights.",
+    "The keeper, who has tended the light for thirty years, said the pups had been washed "
+    "into a tidal pool far from the colony and could not climb back over the ledge.",
+    "Wildlife officers praised the rescue but reminded visitors that seals should be "
+    "watched from a distance, and that a stranded animal should be reported to the "
+    "coastguard rather than touched.",
+    "Local schoolchildren have since painted a mural of the keeper and the seals on the "
+    "harbour wall, and the village council plans to name the new ferry after him.",
+]
+STORY = [
+    ("https://riverside.example/news/keeper-saves-seals", "Lighthouse keeper saves seal pups",
+     STORY_PARAGRAPHS, "2026-05-04T08:00:00", "Riverside News"),
+    ("https://ledger.example/world/seal-rescue", "You won't believe who saved these seals",
+     [STORY_PARAGRAPHS[1], STORY_PARAGRAPHS[0], STORY_PARAGRAPHS[2]],
+     "2026-05-04T15:30:00", "Daily Ledger"),
+    ("https://quill.example/posts/seals", "Hero keeper carries seal pups to the sea",
+     [p.replace("winter storm", "fierce winter storm").replace("thirty", "31")
+      for p in STORY_PARAGRAPHS[:3]] + [STORY_PARAGRAPHS[3]],
+     "2026-05-06T09:00:00", None),
+]
+
+
+def make_story_archive(path: Path) -> str:
+    """The sample archive of :func:`make_archive` plus one story run by its three
+    sources (:data:`STORY`), in a new SQLite file; returns its URL."""
+    url = make_archive(path)
+    fill_story(url)
+    return url
+
+
+def fill_story(url: str) -> None:
+    """Store the three copies of :data:`STORY` into the archive at ``url``."""
+    engine = open_engine(url)
+    sessions = session_factory(engine)
+    for page_url, title, paragraphs, published, site in STORY:
+        with sessions.begin() as session:
+            page = FetchedPage(url=page_url, status=200, headers={}, body=b"<html></html>",
+                               fetched_at=_day("2026-05-07"))
+            store_article(session, Article(
+                text="\n\n".join(paragraphs), title=title,
+                published=datetime.fromisoformat(published).replace(tzinfo=UTC),
+                date_source="meta", language="en", site_name=site, page_type="article",
+            ), page)
+    engine.dispose()

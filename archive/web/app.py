@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import event
 
 from archive import __version__
-from archive.exceptions import ArchiveError, ArticleNotFound, QueryError
+from archive.exceptions import ArchiveError, ArticleNotFound, QueryError, StoryNotFound
 from archive.research.api import Archive
 from archive.web.routes import router
 from db import DatabaseError
@@ -115,6 +115,10 @@ def create_app(db_url: str | None = None) -> FastAPI:
 
     @app.exception_handler(ArticleNotFound)
     async def not_found(_request: Request, exc: ArticleNotFound) -> JSONResponse:
+        return _error(404, str(exc))
+
+    @app.exception_handler(StoryNotFound)
+    async def no_story(_request: Request, exc: StoryNotFound) -> JSONResponse:
         return _error(404, str(exc))
 
     @app.exception_handler(ArchiveError)

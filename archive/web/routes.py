@@ -17,9 +17,9 @@ from fastapi.responses import StreamingResponse
 from pydantic import BeforeValidator
 
 from archive.research.api import Archive
-from archive.research.results import ArchiveStats, ArticleView, CountRow
+from archive.research.results import ArchiveStats, ArticleView, CountRow, StoryView
 from archive.web.export import EXPORT_MEDIA_TYPES, MAX_EXPORT_ROWS, export_stream
-from archive.web.schemas import CountResponse, ErrorMessage, SearchPage
+from archive.web.schemas import CountResponse, ErrorMessage, SearchPage, StoriesResponse
 
 MAX_QUERY_LENGTH = 1_000
 MAX_PAGE = 1_000
@@ -37,6 +37,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorMessage, "description": "No article has this id."},
 }
+STORY_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorMessage, "description": "No story has this id."},
+}
+#: stories one request may list
+MAX_STORIES = 1_000
 
 router = APIRouter(prefix="/api", responses=ERRORS)
 
@@ -165,6 +170,39 @@ def export(
         chunks, media_type=EXPORT_MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get("/stories", response_model=StoriesResponse, summary="Stories")
+def stories(
+    archive: ArchiveDep,
+    q: OptionalQuery = None,
+    since: Annotated[date | None, BeforeValidator(_strict_day), Query(
+        description="First seen on or after this day (YYYY-MM-DD, UTC).",
+    )] = None,
+    until: Annotated[date | None, BeforeValidator(_strict_day), Query(
+        description="First seen on or before this day (YYYY-MM-DD, UTC, the whole day).",
+    )] = None,
+    min_sources: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_STORIES)] = 20,
+) -> StoriesResponse:
+    """Stories (an article and its near-copies across sources), most sources first, then
+    the fastest spread, each with its members in the order they appeared.
+
+    ``q`` keeps the stories holding an article that matches it.
+    """
+    found = archive.stories(q or None, since=since, until=until, min_sources=min_sources,
+                            limit=limit)
+    return StoriesResponse(query=q or None, min_sources=min_sources, stories=list(found))
+
+
+@router.get("/stories/{story_id}", response_model=StoryView, summary="One story",
+            responses=STORY_NOT_FOUND)
+def story(
+    archive: ArchiveDep, story_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> StoryView:
+    """A story's timeline (who ran it first, who followed and when) and its headlines
+    (404 when there is none)."""
+    return archive.story(story_id)
 
 
 @router.get("/stats", response_model=ArchiveStats, summary="The archive at a glance")

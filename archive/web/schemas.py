@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from archive.research.results import CountRow, SearchHit
+from archive.research.results import CountRow, SearchHit, StorySummary
 
 
 class SearchPage(BaseModel):
@@ -31,6 +31,14 @@ class CountResponse(BaseModel):
     by: Literal["day", "week", "month"]
     per_source: bool
     rows: list[CountRow]
+
+
+class StoriesResponse(BaseModel):
+    """Stories ranked by number of sources, then by how fast they spread."""
+
+    query: str | None
+    min_sources: int
+    stories: list[StorySummary]
 
 
 class ErrorMessage(BaseModel):

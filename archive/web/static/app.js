@@ -89,18 +89,33 @@ function filterParams(params, names) {
 
 let lastSearchHash = "#/";
 
+const VIEWS = ["chart-section", "results-section", "article-section", "stories-section",
+  "story-section"];
+
+function showOnly(...ids) {
+  for (const id of VIEWS) $(id).hidden = !ids.includes(id);
+}
+
 function route() {
   const hash = location.hash || "#/";
-  const article = hash.match(/^#\/article\/(\d{1,12})$/);
+  const article = hash.match(/^#\/article\/(\d{1,19})$/);
   if (article) {
     showArticle(article[1]);
+    return;
+  }
+  const story = hash.match(/^#\/story\/(\d{1,19})$/);
+  if (story) {
+    showStory(story[1]);
+    return;
+  }
+  if (hash === "#/stories" || hash.startsWith("#/stories?")) {
+    showStories(new URLSearchParams(hash.slice(hash.indexOf("?") + 1 || hash.length)));
     return;
   }
   const params = new URLSearchParams(hash.startsWith("#/search?") ? hash.slice(9) : "");
   fillForm(params);
   lastSearchHash = hash;
-  $("article-section").hidden = true;
-  $("chart-section").hidden = false;
+  showOnly("chart-section", "results-section");
   drawCounts(params);
   if (params.get("q")) {
     runSearch(params);
@@ -183,10 +198,7 @@ function goToPage(params, page) {
 // --- one article ----------------------------------------------------------------------
 
 async function showArticle(id) {
-  $("results-section").hidden = true;
-  $("chart-section").hidden = true;
-  const section = $("article-section");
-  section.hidden = false;
+  showOnly("article-section");
   $("back").href = lastSearchHash;
   $("article-title").textContent = "Loading…";
   $("article-meta").replaceChildren();
@@ -242,6 +254,10 @@ function renderArticle(article) {
   metaRow(meta, "First seen", article.first_seen);
   metaRow(meta, "Last seen", article.last_seen);
   metaRow(meta, "Extractor", article.extractor_version);
+  if (article.story_id && article.story_articles > 1) {
+    metaRow(meta, "Story", `${article.story_articles} copies across sources`,
+      `#/story/${encodeURIComponent(article.story_id)}`);
+  }
   $("article-text").replaceChildren(...paragraphs(article.text));
 
   const versions = article.versions || [];
@@ -257,6 +273,138 @@ function versionItem(version) {
   details.append(summary, ...paragraphs(version.text));
   item.append(details);
   return item;
+}
+
+// --- stories ------------------------------------------------------------------------
+
+function duration(seconds) {
+  const sign = seconds < 0 ? "−" : "+";
+  let rest = Math.abs(seconds);
+  const days = Math.floor(rest / 86400);
+  rest -= days * 86400;
+  const hours = Math.floor(rest / 3600);
+  const minutes = Math.floor((rest - hours * 3600) / 60);
+  if (days) return `${sign}${days} d ${hours} h`;
+  if (hours) return `${sign}${hours} h ${minutes} min`;
+  return `${sign}${minutes} min`;
+}
+
+async function showStories(params) {
+  showOnly("stories-section");
+  document.title = "Stories — viral-archive";
+  const minSources = params.get("min_sources") || "2";
+  $("min-sources").value = minSources;
+  $("stories-summary").textContent = "Loading…";
+  $("stories").replaceChildren();
+  try {
+    const data = await getJson("/api/stories",
+      new URLSearchParams({ min_sources: minSources, limit: "50" }));
+    showError("");
+    $("stories-summary").textContent = data.stories.length === 0
+      ? `No story has ${minSources} sources or more.`
+      : `${data.stories.length} stor${data.stories.length === 1 ? "y" : "ies"} shown`;
+    $("stories").replaceChildren(...data.stories.map(storyItem));
+  } catch (error) {
+    $("stories-summary").textContent = "";
+    showError(error instanceof ApiError ? error.message : "The archive could not be reached.");
+  }
+}
+
+function storyItem(story) {
+  const item = element("li", null, "hit story");
+  const title = element("a", story.title || `story ${story.id}`, "hit-title");
+  title.href = `#/story/${encodeURIComponent(story.id)}`;
+  const heading = element("h3");
+  heading.append(title);
+  const meta = element("p", null, "hit-meta muted");
+  meta.append(
+    element("span", `${story.sources} source${story.sources === 1 ? "" : "s"}`),
+    element("span", `${story.articles} article${story.articles === 1 ? "" : "s"}`),
+    element("span", `first ${day(story.first_seen)} (${story.first_seen_kind})`),
+    element("span", `spread in ${duration(story.spread_seconds).slice(1)}`),
+  );
+  item.append(heading, meta);
+  return item;
+}
+
+async function showStory(id) {
+  showOnly("story-section");
+  $("story-title").textContent = "Loading…";
+  $("story-summary").textContent = "";
+  $("story-timeline").replaceChildren();
+  $("story-members").tBodies[0].replaceChildren();
+  $("story-headlines").replaceChildren();
+  try {
+    renderStory(await getJson(`/api/stories/${encodeURIComponent(id)}`));
+    showError("");
+  } catch (error) {
+    $("story-title").textContent = "";
+    showError(error instanceof ApiError ? error.message : "The archive could not be reached.");
+  }
+}
+
+function renderStory(story) {
+  $("story-title").textContent = story.title || `story ${story.id}`;
+  document.title = `${story.title || "Story"} — viral-archive`;
+  $("story-summary").textContent =
+    `${story.articles} article${story.articles === 1 ? "" : "s"} from ${story.sources} ` +
+    `source${story.sources === 1 ? "" : "s"}; first ${story.first_seen} ` +
+    `(${story.first_seen_kind}), the last source ${duration(story.spread_seconds)} later`;
+  $("story-timeline").replaceChildren(timeline(story));
+  $("story-members").tBodies[0].replaceChildren(...story.members.map((member) => {
+    const row = element("tr");
+    const headline = element("td");
+    const link = element("a", member.title || member.url);
+    link.href = `#/article/${encodeURIComponent(member.id)}`;
+    headline.append(link);
+    row.append(element("td", member.appeared), element("td", duration(member.after_seconds)),
+      element("td", member.source_name ? `${member.source_name} (${member.source})`
+        : member.source), headline);
+    return row;
+  }));
+  $("story-headlines").replaceChildren(...story.headlines.map((headline) =>
+    element("li", `${headline.title || "(no title)"} — ${headline.articles} ` +
+      `cop${headline.articles === 1 ? "y" : "ies"}, first by ${headline.first_source}`)));
+}
+
+// One row per source, a dot per copy at the time it appeared after the first.
+function timeline(story) {
+  const sources = [...new Set(story.members.map((m) => m.source))];
+  const width = 760;
+  const row = 22;
+  const margin = { top: 10, right: 16, bottom: 26, left: 170 };
+  const height = margin.top + margin.bottom + row * sources.length;
+  const times = story.members.map((m) => m.after_seconds);
+  const low = Math.min(0, ...times);
+  const span = Math.max(1, Math.max(...times) - low);
+  const x = (seconds) => margin.left + ((seconds - low) / span) * (width - margin.left - margin.right);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "timeline" });
+  const title = svg("title");
+  title.textContent = `${story.members.length} copies over ${duration(span).slice(1)}`;
+  chart.append(title);
+  sources.forEach((source, index) => {
+    const y = margin.top + row * index + row / 2;
+    chart.append(svg("line", { x1: margin.left, y1: y, x2: width - margin.right, y2: y }));
+    const label = svg("text", { x: margin.left - 8, y: y + 4, "text-anchor": "end" });
+    label.textContent = source;
+    chart.append(label);
+  });
+  story.members.forEach((member, index) => {
+    const dot = svg("circle", {
+      cx: x(member.after_seconds), r: 5, class: index === 0 ? "dot first" : "dot",
+      cy: margin.top + row * sources.indexOf(member.source) + row / 2,
+    });
+    const tip = svg("title");
+    tip.textContent = `${member.source}, ${member.appeared}: ${member.title || member.url}`;
+    dot.append(tip);
+    chart.append(dot);
+  });
+  const end = svg("text", { x: width - margin.right, y: height - 8, "text-anchor": "end" });
+  end.textContent = duration(span);
+  const start = svg("text", { x: margin.left, y: height - 8 });
+  start.textContent = day(story.first_seen);
+  chart.append(start, end);
+  return chart;
 }
 
 // --- counts over time -----------------------------------------------------------------
@@ -408,6 +556,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     location.hash = params.get("q") || [...params.keys()].length
       ? "#/search?" + params.toString() : "#/";
     if (location.hash === lastSearchHash) route();
+  });
+  $("min-sources").addEventListener("change", () => {
+    location.hash = `#/stories?min_sources=${encodeURIComponent($("min-sources").value)}`;
   });
   $("by").addEventListener("change", () => {
     drawCounts(new URLSearchParams(lastSearchHash.startsWith("#/search?")
