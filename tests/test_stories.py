@@ -97,8 +97,9 @@ def _unrelated_page() -> str:
             f"{paragraphs}</article></body></html>")
 
 
-def _corpus_file(tmp_path: Path, seed: int = 11) -> tuple[Path, list[str], list[int]]:
-    texts, truth = republished.corpus(seed, topics=3, stories_per_topic=4, copies=(1, 4))
+def _corpus_file(tmp_path: Path, seed: int = 11, topics: int = 3
+                 ) -> tuple[Path, list[str], list[int]]:
+    texts, truth = republished.corpus(seed, topics=topics, stories_per_topic=4, copies=(1, 4))
     lines = [json.dumps({"url": f"https://site{i % 5}.example/a{i}", "title": f"Headline {i}",
                          "text": text,
                          "published": (T0 + timedelta(hours=i)).isoformat()})
