@@ -219,13 +219,38 @@ def band_keys(sig: Signature) -> list[int]:
     """The :data:`BANDS` LSH keys of ``sig``: signed 64-bit integers (they fit a SQL
     ``BIGINT``), the band's index folded in so that equal values in different bands
     give different keys. Two signatures are candidates when they share a key."""
-    rows = sig.values[:BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
+    return [int(key) for key in band_keys_of([sig])[0]]
+
+
+def band_keys_of(signatures: Sequence[Signature]) -> npt.NDArray[np.int64]:
+    """:func:`band_keys` of many signatures at once: one row of :data:`BANDS` keys each."""
+    if not signatures:
+        return np.zeros((0, BANDS), dtype=np.int64)
+    values = np.stack([sig.values[:BANDS * ROWS] for sig in signatures]).astype(np.uint64)
+    rows = values.reshape(len(signatures), BANDS, ROWS)
     with np.errstate(over="ignore"):
-        combined = np.arange(BANDS, dtype=np.uint64) * _COMBINE[ROWS]
+        combined = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) * _COMBINE[ROWS],
+                                   (len(signatures), BANDS)).copy()
         for row in range(ROWS):
-            combined += rows[:, row] * _COMBINE[row]
+            combined += rows[:, :, row] * _COMBINE[row]
         keys = _mix64(combined)
-    return [int(key) for key in keys.view(np.int64)]
+    return keys.view(np.int64)
+
+
+def pairs_sharing_a_key(keys: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """The pairs of rows of ``keys`` (as :func:`band_keys_of` gives) that share at least
+    one key: the candidate pairs among these signatures, ``(i, j)`` with ``i < j``."""
+    flat = keys.ravel()
+    owners = np.repeat(np.arange(keys.shape[0]), keys.shape[1])
+    order = np.argsort(flat, kind="stable")
+    flat, owners = flat[order], owners[order]
+    _, starts, counts = np.unique(flat, return_index=True, return_counts=True)
+    pairs: set[tuple[int, int]] = set()
+    for start, count in zip(starts[counts > 1].tolist(), counts[counts > 1].tolist(),
+                            strict=True):
+        members = sorted(set(owners[start:start + count].tolist()))
+        pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+    return sorted(pairs)
 
 
 def jaccard(a: Signature, b: Signature) -> float:

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
 from sqlalchemy import Select, Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
@@ -223,55 +224,55 @@ def _candidates(dialect: str) -> Select[Any]:
 def _join(session: Session, placing: _Placing, to_place: list[int], touched: set[int]) -> None:
     """Find each article's near-copies, merge their stories, and record its membership
     and band keys."""
-    keys = {article_id: nearcopy.band_keys(sig) for article_id in to_place
-            if (sig := placing.signatures[article_id]) is not None}
-    # candidates among the archived articles
+    signed = [aid for aid in to_place if placing.signatures[aid] is not None]
+    keys = nearcopy.band_keys_of([placing.signatures[aid] for aid in signed])  # type: ignore[misc]
+    # candidates among the archived articles: the holders of any of an article's keys
     holders: defaultdict[int, list[int]] = defaultdict(list)
-    if keys:
-        params = among_values(session, sorted({key for ks in keys.values() for key in ks}))
+    if signed:
+        params = among_values(session, np.unique(keys).tolist())
         for key, article_id in session.connection().execute(
                 _candidates(session.get_bind().dialect.name), params):
             holders[key].append(article_id)
-    candidates = {article_id: {other for key in ks for other in holders.get(key, ())}
-                  for article_id, ks in keys.items()}
+    candidates: defaultdict[int, set[int]] = defaultdict(set)
+    if holders:
+        held = np.isin(keys, np.fromiter(holders, dtype=np.int64, count=len(holders)))
+        rows, columns = np.nonzero(held)
+        for row, key in zip(rows.tolist(), keys[rows, columns].tolist(), strict=True):
+            candidates[signed[row]].update(holders[key])
     known: dict[int, tuple[int, Signature | None]] = {}
-    wanted = sorted(set().union(*candidates.values()) - set(to_place)) if candidates else []
+    wanted = sorted(set().union(*candidates.values()) - set(to_place))
     connection = session.connection()
     for ids in chunks(wanted):
-        rows = connection.execute(_PLACED, {"ids": list(ids)})
-        known.update({aid: (story_id, _read(sig)) for aid, story_id, sig in rows})
-    # verify: against archived candidates, then against the batch's own articles
-    batch_buckets: defaultdict[int, list[int]] = defaultdict(list)
-    for article_id in to_place:
-        node = ("a", article_id)
-        placing.find(node)
-        sig = placing.signatures[article_id]
-        if sig is None:
-            continue
-        for other in sorted(candidates[article_id]):
+        rows_found = connection.execute(_PLACED, {"ids": list(ids)})
+        known.update({aid: (story_id, _read(sig)) for aid, story_id, sig in rows_found})
+    # verify: against archived candidates, then between the batch's own articles
+    for article_id, others in candidates.items():
+        node, sig = ("a", article_id), placing.signatures[article_id]
+        for other in others:
             if other not in known:
                 continue
             story_id, other_sig = known[other]
-            if (other_sig is not None and placing.find(("s", story_id)) != placing.find(node)
+            if (sig is not None and other_sig is not None
+                    and placing.find(("s", story_id)) != placing.find(node)
                     and nearcopy.is_near_copy(sig, other_sig)):
                 placing.union(node, ("s", story_id))
-        checked: set[int] = set()
-        for key in keys[article_id]:
-            for other in batch_buckets[key]:
-                if other in checked:
-                    continue
-                checked.add(other)
-                other_sig = placing.signatures[other]
-                if (other_sig is not None and placing.find(("a", other)) != placing.find(node)
-                        and nearcopy.is_near_copy(sig, other_sig)):
-                    placing.union(node, ("a", other))
-            batch_buckets[key].append(article_id)
-    _record(session, placing, to_place, keys, touched)
+    for i, j in nearcopy.pairs_sharing_a_key(keys):
+        a, b = ("a", signed[i]), ("a", signed[j])
+        sig_a, sig_b = placing.signatures[signed[i]], placing.signatures[signed[j]]
+        if (sig_a is not None and sig_b is not None and placing.find(a) != placing.find(b)
+                and nearcopy.is_near_copy(sig_a, sig_b)):
+            placing.union(a, b)
+    _record(session, placing, to_place, touched)
+    owners = np.repeat(np.array(signed, dtype=np.int64), nearcopy.BANDS)
+    flat = keys.ravel()
+    order = np.argsort(flat, kind="stable")  # in key order: appends to the index's pages
+    insert_many(session, BANDS, ("key", "article_id"),
+                list(zip(flat[order].tolist(), owners[order].tolist(), strict=True)))
 
 
 def _record(session: Session, placing: _Placing, to_place: list[int],
-            keys: dict[int, list[int]], touched: set[int]) -> None:
-    """Write the outcome of :func:`_join`: merged stories, new stories, memberships, bands."""
+            touched: set[int]) -> None:
+    """Write the outcome of :func:`_join`: merged stories, new stories, memberships."""
     components: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
     for article_id in to_place:
         components[placing.find(("a", article_id))].append(article_id)
@@ -298,8 +299,6 @@ def _record(session: Session, placing: _Placing, to_place: list[int],
     insert_many(session, MEMBERS, ("article_id", "story_id", "signature"), [
         (aid, story_of[aid], sig.to_bytes() if (sig := placing.signatures[aid]) else None)
         for aid in to_place])
-    insert_many(session, BANDS, ("key", "article_id"),
-                sorted((key, article_id) for article_id, ks in keys.items() for key in ks))
 
 
 def _new_stories(session: Session, groups: list[list[int]]) -> list[int]:
