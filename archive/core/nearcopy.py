@@ -60,6 +60,13 @@ THRESHOLD = 0.4
 MIN_JACCARD = 0.12
 #: texts of fewer words have no signature: too short to tell a copy from a coincidence
 MIN_WORDS = 40
+#: a band key shared by this many articles takes no more holders: a key that common
+#: comes from a template or boilerplate, or from a story already well represented; a new
+#: article with that key is compared with its first holders. Bounds the work per article
+#: (at most BANDS * MAX_BUCKET candidates) however many near-identical pages a site has.
+MAX_BUCKET = 50
+#: candidates verified per article at most, those sharing the most keys first
+MAX_CANDIDATES = 64
 #: the version of the scheme above; stored with each signature
 SIGNATURE_VERSION = 1
 
@@ -249,7 +256,9 @@ def pairs_sharing_a_key(keys: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
     for start, count in zip(starts[counts > 1].tolist(), counts[counts > 1].tolist(),
                             strict=True):
         members = sorted(set(owners[start:start + count].tolist()))
-        pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        # as in a bucket: each member meets the first MAX_BUCKET holders of the key
+        pairs.update((a, b) for i, b in enumerate(members)
+                     for a in members[:min(i, MAX_BUCKET)])
     return sorted(pairs)
 
 
@@ -336,7 +345,8 @@ def group_signatures(signatures: Sequence[Signature | None]) -> list[int]:
                 if other_sig is not None and groups.find(other) != groups.find(index) \
                         and is_near_copy(sig, other_sig):
                     groups.union(index, other)
-            bucket.append(index)
+            if len(bucket) < MAX_BUCKET:
+                bucket.append(index)
     return [groups.find(index) for index in range(len(signatures))]
 
 

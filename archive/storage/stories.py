@@ -26,12 +26,13 @@ previous ones committed (held from placing to commit, which ends the writer's wo
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Select, Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
@@ -134,6 +135,17 @@ def place_articles(session: Session, texts: dict[int, str]) -> None:
                                for article_id, body in texts.items()})
 
 
+def replace_placed(session: Session, texts: dict[int, str]) -> None:
+    """:func:`place_articles` for those of ``texts`` that have a story already (text
+    rewritten by maintenance such as ``reextract``); articles without one — written with
+    stories off — are left to ``stories rebuild --resume``."""
+    connection = session.connection()
+    placed: set[int] = set()
+    for ids in chunks(sorted(texts)):
+        placed.update(row[0] for row in connection.execute(_PLACED, {"ids": list(ids)}))
+    place_articles(session, {article_id: texts[article_id] for article_id in placed})
+
+
 def place_signatures(session: Session, signatures: dict[int, Signature | None]) -> None:
     """:func:`place_articles` for articles whose signatures are known already."""
     if not signatures:
@@ -233,12 +245,14 @@ def _join(session: Session, placing: _Placing, to_place: list[int], touched: set
         for key, article_id in session.connection().execute(
                 _candidates(session.get_bind().dialect.name), params):
             holders[key].append(article_id)
-    candidates: defaultdict[int, set[int]] = defaultdict(set)
+    shared: defaultdict[int, Counter[int]] = defaultdict(Counter)
     if holders:
         held = np.isin(keys, np.fromiter(holders, dtype=np.int64, count=len(holders)))
         rows, columns = np.nonzero(held)
         for row, key in zip(rows.tolist(), keys[rows, columns].tolist(), strict=True):
-            candidates[signed[row]].update(holders[key])
+            shared[signed[row]].update(holders[key])
+    candidates = {article_id: {other for other, _ in counts.most_common(
+                      nearcopy.MAX_CANDIDATES)} for article_id, counts in shared.items()}
     known: dict[int, tuple[int, Signature | None]] = {}
     wanted = sorted(set().union(*candidates.values()) - set(to_place))
     connection = session.connection()
@@ -263,11 +277,26 @@ def _join(session: Session, placing: _Placing, to_place: list[int], touched: set
                 and nearcopy.is_near_copy(sig_a, sig_b)):
             placing.union(a, b)
     _record(session, placing, to_place, touched)
+    insert_many(session, BANDS, ("key", "article_id"), _new_bands(signed, keys, holders))
+
+
+def _new_bands(signed: list[int], keys: npt.NDArray[np.int64],
+               holders: dict[int, list[int]]) -> list[tuple[int, int]]:
+    """The (key, article id) rows to store for ``signed`` articles' ``keys``, in key order
+    (appends to the index's pages), leaving out the holders a key has no room for
+    (:data:`~archive.core.nearcopy.MAX_BUCKET`)."""
     owners = np.repeat(np.array(signed, dtype=np.int64), nearcopy.BANDS)
     flat = keys.ravel()
-    order = np.argsort(flat, kind="stable")  # in key order: appends to the index's pages
-    insert_many(session, BANDS, ("key", "article_id"),
-                list(zip(flat[order].tolist(), owners[order].tolist(), strict=True)))
+    order = np.argsort(flat, kind="stable")
+    flat, owners = flat[order], owners[order]
+    unique, starts, inverse = np.unique(flat, return_index=True, return_inverse=True)
+    room = np.full(unique.size, nearcopy.MAX_BUCKET, dtype=np.int64)
+    if holders:  # every key held is one of these articles' keys
+        held = np.fromiter(holders, dtype=np.int64, count=len(holders))
+        room[np.searchsorted(unique, held)] -= np.fromiter(
+            (len(ids) for ids in holders.values()), dtype=np.int64, count=len(holders))
+    keep = (np.arange(flat.size) - starts[inverse]) < room[inverse]
+    return list(zip(flat[keep].tolist(), owners[keep].tolist(), strict=True))
 
 
 def _record(session: Session, placing: _Placing, to_place: list[int],
