@@ -289,3 +289,26 @@ def test_an_archive_upgraded_to_stories_gets_them_from_a_resumed_rebuild(
     assert result.exit_code == 0 and f"{len(texts)} article(s) placed" in result.output
     assert partition(sessions) == _expected(texts)
     engine.dispose()
+
+
+def test_pages_from_one_template_make_one_story_with_bounded_keys(
+        sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    """Many near-identical pages: one story, and no band key held by more than
+    MAX_BUCKET articles (the work per article stays bounded)."""
+    rng = random.Random(51)
+    language = republished.Language(rng)
+    template = republished.text(language.article(rng, language.topic(rng)))
+    count = nearcopy.MAX_BUCKET + 30
+    lines = [json.dumps({"url": f"https://t{n % 3}.example/{n}", "text": f"{template} {n}"})
+             for n in range(count)]
+    path = tmp_path / "template.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    import_jsonl(sessions, path, batch_size=40)
+    assert len(partition(sessions)) == 1
+    with sessions() as session:
+        widest = session.scalar(
+            select(func.count()).select_from(models.StoryBand)
+            .group_by(models.StoryBand.key).order_by(func.count().desc()).limit(1))
+        story = session.scalar(select(models.Story))
+    assert widest == nearcopy.MAX_BUCKET
+    assert story is not None and (story.n_articles, story.n_sources) == (count, 3)
