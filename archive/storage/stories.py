@@ -19,8 +19,9 @@ verified candidate pairs), whatever the order the articles arrive in: ``stories
 rebuild`` uses the same function.
 
 On PostgreSQL, several crawl workers write at once: placing takes a transaction-level
-advisory lock, so one transaction at a time places articles and each sees the bands the
-previous ones committed (held from placing to commit, which ends the writer's work).
+advisory lock on the archive (its schema), so one transaction at a time places articles
+in it and each sees the bands the previous ones committed (held from placing to commit,
+which ends the writer's work); archives in other schemas of the database do not wait.
 """
 
 from __future__ import annotations
@@ -63,8 +64,9 @@ _STORY_FACTS = (select(MEMBERS.c.story_id, ARTICLES.c.id, ARTICLES.c.source_id,
 _IDS_OF_URLS = (select(ARTICLES.c.id, ARTICLES.c.url)
                 .where(ARTICLES.c.url.in_(bindparam("urls", expanding=True))))
 _NEW_STORIES = insert(STORIES).returning(STORIES.c.id, sort_by_parameter_order=True)
-#: the advisory lock placing articles holds on PostgreSQL (any constant unused elsewhere)
-PLACING_LOCK = 0x5354_4F52_4945_5300 >> 8
+#: the advisory lock placing articles holds on PostgreSQL, with the archive's schema
+#: (a 32-bit constant unused elsewhere: "STOR")
+PLACING_LOCK = 0x53544F52
 @dataclass(slots=True)
 class _Placing:
     """The articles of one call being placed, and what it found out about them."""
@@ -151,7 +153,9 @@ def place_signatures(session: Session, signatures: dict[int, Signature | None]) 
     if not signatures:
         return
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLACING_LOCK})
+        # advisory locks are per database: the schema's name keeps archives apart
+        session.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                        {"key": PLACING_LOCK})
     placing = _Placing(signatures)
     touched: set[int] = set()
     to_place = _leave_changed(session, placing, touched)
