@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.cli import main
 from archive.core import nearcopy
 from archive.operations.demo.server import serve_folder
 from archive.research.api import Archive
@@ -97,8 +99,9 @@ def _unrelated_page() -> str:
             f"{paragraphs}</article></body></html>")
 
 
-def _corpus_file(tmp_path: Path, seed: int = 11) -> tuple[Path, list[str], list[int]]:
-    texts, truth = republished.corpus(seed, topics=3, stories_per_topic=4, copies=(1, 4))
+def _corpus_file(tmp_path: Path, seed: int = 11, topics: int = 3
+                 ) -> tuple[Path, list[str], list[int]]:
+    texts, truth = republished.corpus(seed, topics=topics, stories_per_topic=4, copies=(1, 4))
     lines = [json.dumps({"url": f"https://site{i % 5}.example/a{i}", "title": f"Headline {i}",
                          "text": text,
                          "published": (T0 + timedelta(hours=i)).isoformat()})
@@ -258,3 +261,54 @@ def _incoming(url: str, text: str, at: datetime = T0) -> Incoming:
                             "modified": None, "date_source": None, "language": None,
                             "site_name": None, "description": None, "image": None,
                             "tags": [], "extra": {}})
+
+
+def test_an_archive_upgraded_to_stories_gets_them_from_a_resumed_rebuild(
+        db_url: str, tmp_path: Path) -> None:
+    """Revision 0007 adds empty story tables; `stories rebuild --resume` fills them."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from db import open_engine, session_factory
+    from db.migrate import alembic_config
+
+    bare = create_engine(db_url)
+    with bare.begin() as connection:
+        command.upgrade(alembic_config(connection), "0006")
+    bare.dispose()
+    path, texts, _ = _corpus_file(tmp_path, seed=14)
+    engine = open_engine(db_url, check_schema=False)
+    import_jsonl(session_factory(engine), path, stories=False)  # 0006 has no story tables
+    engine.dispose()
+    result = CliRunner().invoke(main, ["db", "upgrade", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    engine = open_engine(db_url)
+    sessions = session_factory(engine)
+    assert partition(sessions) == set()
+    result = CliRunner().invoke(main, ["stories", "rebuild", "--resume", "--db", db_url])
+    assert result.exit_code == 0 and f"{len(texts)} article(s) placed" in result.output
+    assert partition(sessions) == _expected(texts)
+    engine.dispose()
+
+
+def test_pages_from_one_template_make_one_story_with_bounded_keys(
+        sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    """Many near-identical pages: one story, and no band key held by more than
+    MAX_BUCKET articles (the work per article stays bounded)."""
+    rng = random.Random(51)
+    language = republished.Language(rng)
+    template = republished.text(language.article(rng, language.topic(rng)))
+    count = nearcopy.MAX_BUCKET + 30
+    lines = [json.dumps({"url": f"https://t{n % 3}.example/{n}", "text": f"{template} {n}"})
+             for n in range(count)]
+    path = tmp_path / "template.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    import_jsonl(sessions, path, batch_size=40)
+    assert len(partition(sessions)) == 1
+    with sessions() as session:
+        widest = session.scalar(
+            select(func.count()).select_from(models.StoryBand)
+            .group_by(models.StoryBand.key).order_by(func.count().desc()).limit(1))
+        story = session.scalar(select(models.Story))
+    assert widest == nearcopy.MAX_BUCKET
+    assert story is not None and (story.n_articles, story.n_sources) == (count, 3)

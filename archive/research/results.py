@@ -43,15 +43,21 @@ class ArchivedIdentity:
     source: str
     #: the source's name (the site's own name, or the name an import gave), if known
     source_name: str | None
-    #: the story the article belongs to (its near-copies across sources; see
-    #: :class:`StoryView`), ``None`` when stories were not computed for it
+
+
+@dataclass(kw_only=True)
+class StoryLink:
+    """The story an archived article belongs to (its near-copies across sources; see
+    :class:`StoryView`)."""
+
+    #: the story's id, ``None`` when stories were not computed for the article
     story_id: int | None
     #: how many articles that story holds (1: no copy known)
     story_articles: int | None
 
 
 @dataclass(kw_only=True)
-class SearchHit(ArticleMetadata, ArchivedIdentity):
+class SearchHit(StoryLink, ArticleMetadata, ArchivedIdentity):
     """One article matching a search: where it is, its metadata, a snippet.
 
     ``snippet`` is plain text around the matches, each match in ``[``…``]``;
@@ -149,7 +155,7 @@ class VersionView:
 
 
 @dataclass(kw_only=True)
-class ArticleView(ArticleMetadata, ArchivedIdentity):
+class ArticleView(StoryLink, ArticleMetadata, ArchivedIdentity):
     """One archived article with all its metadata, its text and its earlier versions."""
 
     first_seen: datetime

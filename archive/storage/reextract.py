@@ -23,6 +23,7 @@ from archive.exceptions import ExtractionError
 from archive.extraction import EXTRACTOR_VERSION
 from archive.storage.rawpages import read_raw_page
 from archive.storage.sources import check_source_exists, source_condition
+from archive.storage.stories import replace_placed
 from archive.storage.writer import apply_article
 from db import DatabaseError, models, reason_of
 
@@ -132,6 +133,8 @@ def _reextract_one(session: Session, article_id: int, raw_id: int) -> tuple[str,
     apply_article(record, article)
     if _snapshot(record) == before:
         return "unchanged", record.url, ""
+    session.flush()
+    replace_placed(session, {record.id: record.text})  # its text may tell another story
     return "changed", record.url, ""
 
 

@@ -19,40 +19,54 @@ verified candidate pairs), whatever the order the articles arrive in: ``stories
 rebuild`` uses the same function.
 
 On PostgreSQL, several crawl workers write at once: placing takes a transaction-level
-advisory lock, so one transaction at a time places articles and each sees the bands the
-previous ones committed (held from placing to commit, which ends the writer's work).
+advisory lock on the archive (its schema), so one transaction at a time places articles
+in it and each sees the bands the previous ones committed (held from placing to commit,
+which ends the writer's work); archives in other schemas of the database do not wait.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import functools
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, delete, insert, select, text, update
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Select, Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from archive.core import nearcopy
 from archive.core.nearcopy import Signature
 from archive.storage.story_aggregates import Member, aggregate
+from archive.storage.story_sql import among, among_values, chunks, insert_many
 from db import models
 
 STORIES: Table = models.Story.__table__  # type: ignore[assignment]
 MEMBERS: Table = models.StoryArticle.__table__  # type: ignore[assignment]
 BANDS: Table = models.StoryBand.__table__  # type: ignore[assignment]
-#: the advisory lock placing articles holds on PostgreSQL (any constant unused elsewhere)
-PLACING_LOCK = 0x5354_4F52_4945_5300 >> 8
-#: values per IN (...) list: below every backend's limit on bound parameters
-CHUNK = 900
+ARTICLES: Table = models.Article.__table__  # type: ignore[assignment]
 
-
-def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    """``values`` in consecutive slices of at most ``size``."""
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
+# Statements built once: building one costs more than running it on an indexed table.
+#: the story and signature of the articles ``ids``
+_PLACED = (select(MEMBERS.c.article_id, MEMBERS.c.story_id, MEMBERS.c.signature)
+           .where(MEMBERS.c.article_id.in_(bindparam("ids", expanding=True))))
+#: what the aggregates need of the articles ``ids``
+_MEMBER_FACTS = (select(ARTICLES.c.id, ARTICLES.c.source_id, ARTICLES.c.published,
+                        ARTICLES.c.first_seen, ARTICLES.c.title)
+                 .where(ARTICLES.c.id.in_(bindparam("ids", expanding=True))))
+#: the same, by story, for the stories ``ids``
+_STORY_FACTS = (select(MEMBERS.c.story_id, ARTICLES.c.id, ARTICLES.c.source_id,
+                       ARTICLES.c.published, ARTICLES.c.first_seen, ARTICLES.c.title)
+                .join(ARTICLES, ARTICLES.c.id == MEMBERS.c.article_id)
+                .where(MEMBERS.c.story_id.in_(bindparam("ids", expanding=True))))
+_IDS_OF_URLS = (select(ARTICLES.c.id, ARTICLES.c.url)
+                .where(ARTICLES.c.url.in_(bindparam("urls", expanding=True))))
+_NEW_STORIES = insert(STORIES).returning(STORIES.c.id, sort_by_parameter_order=True)
+#: the advisory lock placing articles holds on PostgreSQL, with the archive's schema
+#: (a 32-bit constant unused elsewhere: "STOR")
+PLACING_LOCK = 0x53544F52
 @dataclass(slots=True)
 class _Placing:
     """The articles of one call being placed, and what it found out about them."""
@@ -89,30 +103,29 @@ class Arrived(Protocol):
     """What :func:`place_written` needs of an article handed to the writer."""
 
     url: str
-    values: dict[str, Any]
+    signature: Signature | None
 
 
 def place_written(session: Session, items: Sequence[Arrived], written: Sequence[Written]
                   ) -> None:
-    """:func:`place_articles` for what an ``ArticleWriter`` just wrote: its new articles
+    """:func:`place_signatures` for what an ``ArticleWriter`` just wrote: its new articles
     and those whose text or title changed (``written[i].placed``); new rows inserted in
     bulk (no id yet) are found by URL."""
     session.flush()
-    texts: dict[int, str] = {}
-    by_url: dict[str, str] = {}
+    signatures: dict[int, Signature | None] = {}
+    by_url: dict[str, Signature | None] = {}
     for item, outcome in zip(items, written, strict=True):
         if not outcome.placed:
             continue
         if outcome.article_id is None:
-            by_url[item.url] = item.values["text"]
+            by_url[item.url] = item.signature
         else:
-            texts[outcome.article_id] = item.values["text"]
-    article = models.Article.__table__
+            signatures[outcome.article_id] = item.signature
+    connection = session.connection()
     for urls in chunks(sorted(by_url)):
-        for article_id, url in session.execute(
-                select(article.c.id, article.c.url).where(article.c.url.in_(urls))):
-            texts[article_id] = by_url[url]
-    place_articles(session, texts)
+        for article_id, url in connection.execute(_IDS_OF_URLS, {"urls": list(urls)}):
+            signatures[article_id] = by_url[url]
+    place_signatures(session, signatures)
 
 
 def place_articles(session: Session, texts: dict[int, str]) -> None:
@@ -120,11 +133,29 @@ def place_articles(session: Session, texts: dict[int, str]) -> None:
     the caller's transaction (see the module docstring). The articles must be written
     (and flushed) already; an article already placed with the same signature only has
     its story's aggregates refreshed (its title or date may have changed)."""
-    if not texts:
+    place_signatures(session, {article_id: nearcopy.signature(body)
+                               for article_id, body in texts.items()})
+
+
+def replace_placed(session: Session, texts: dict[int, str]) -> None:
+    """:func:`place_articles` for those of ``texts`` that have a story already (text
+    rewritten by maintenance such as ``reextract``); articles without one — written with
+    stories off — are left to ``stories rebuild --resume``."""
+    connection = session.connection()
+    placed: set[int] = set()
+    for ids in chunks(sorted(texts)):
+        placed.update(row[0] for row in connection.execute(_PLACED, {"ids": list(ids)}))
+    place_articles(session, {article_id: texts[article_id] for article_id in placed})
+
+
+def place_signatures(session: Session, signatures: dict[int, Signature | None]) -> None:
+    """:func:`place_articles` for articles whose signatures are known already."""
+    if not signatures:
         return
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLACING_LOCK})
-    signatures = {article_id: nearcopy.signature(body) for article_id, body in texts.items()}
+        # advisory locks are per database: the schema's name keeps archives apart
+        session.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                        {"key": PLACING_LOCK})
     placing = _Placing(signatures)
     touched: set[int] = set()
     to_place = _leave_changed(session, placing, touched)
@@ -137,10 +168,9 @@ def _leave_changed(session: Session, placing: _Placing, touched: set[int]) -> li
     """Take the articles whose signature changed out of their stories (splitting those
     the article held together); the ids of the articles left to place."""
     placed: dict[int, tuple[int, bytes | None]] = {}
+    connection = session.connection()
     for ids in chunks(sorted(placing.signatures)):
-        rows = session.execute(
-            select(MEMBERS.c.article_id, MEMBERS.c.story_id, MEMBERS.c.signature)
-            .where(MEMBERS.c.article_id.in_(ids)))
+        rows = connection.execute(_PLACED, {"ids": list(ids)})
         placed.update({article_id: (story_id, sig) for article_id, story_id, sig in rows})
     to_place, left = [], set()
     for article_id, sig in placing.signatures.items():
@@ -186,13 +216,11 @@ def split_story(session: Session, story_id: int) -> set[int]:
     for (article_id, _), group in zip(rows, groups, strict=True):
         members[group].append(article_id)
     touched = {story_id}
-    for group, article_ids in members.items():
-        if group == 0:  # the group of the oldest member stays
-            continue
-        new_id = _new_story(session)
+    split = [article_ids for group, article_ids in members.items() if group != 0]
+    # the group of the oldest member (0) stays; the others get stories of their own
+    for article_ids, new_id in zip(split, _new_stories(session, split), strict=True):
         session.execute(update(MEMBERS).where(MEMBERS.c.article_id.in_(article_ids))
                         .values(story_id=new_id))
-        touched.add(new_id)
     return touched
 
 
@@ -203,67 +231,81 @@ def _read(stored: bytes | None) -> Signature | None:
         return None
 
 
-def _new_story(session: Session) -> int:
-    """A new, empty story row (its aggregates are filled in by :func:`refresh_stories`)."""
-    placeholder = {"first_seen": models.utcnow(), "first_seen_kind": "first_seen",
-                   "last_seen": models.utcnow(), "n_sources": 0, "n_articles": 0,
-                   "spread_seconds": 0}
-    return int(session.execute(insert(STORIES).values(placeholder)
-                               .returning(STORIES.c.id)).scalar_one())
+@functools.cache
+def _candidates(dialect: str) -> Select[Any]:
+    """The articles holding the band keys passed with :func:`among_values`."""
+    return select(BANDS.c.key, BANDS.c.article_id).where(among(dialect, BANDS.c.key))
 
 
 def _join(session: Session, placing: _Placing, to_place: list[int], touched: set[int]) -> None:
     """Find each article's near-copies, merge their stories, and record its membership
     and band keys."""
-    keys = {article_id: nearcopy.band_keys(sig) for article_id in to_place
-            if (sig := placing.signatures[article_id]) is not None}
-    # candidates among the archived articles
+    signed = [aid for aid in to_place if placing.signatures[aid] is not None]
+    keys = nearcopy.band_keys_of([placing.signatures[aid] for aid in signed])  # type: ignore[misc]
+    # candidates among the archived articles: the holders of any of an article's keys
     holders: defaultdict[int, list[int]] = defaultdict(list)
-    for some in chunks(sorted({key for ks in keys.values() for key in ks})):
-        for key, article_id in session.execute(
-                select(BANDS.c.key, BANDS.c.article_id).where(BANDS.c.key.in_(some))):
+    if signed:
+        params = among_values(session, np.unique(keys).tolist())
+        for key, article_id in session.connection().execute(
+                _candidates(session.get_bind().dialect.name), params):
             holders[key].append(article_id)
-    candidates = {article_id: {other for key in ks for other in holders.get(key, ())}
-                  for article_id, ks in keys.items()}
+    shared: defaultdict[int, Counter[int]] = defaultdict(Counter)
+    if holders:
+        held = np.isin(keys, np.fromiter(holders, dtype=np.int64, count=len(holders)))
+        rows, columns = np.nonzero(held)
+        for row, key in zip(rows.tolist(), keys[rows, columns].tolist(), strict=True):
+            shared[signed[row]].update(holders[key])
+    candidates = {article_id: {other for other, _ in counts.most_common(
+                      nearcopy.MAX_CANDIDATES)} for article_id, counts in shared.items()}
     known: dict[int, tuple[int, Signature | None]] = {}
-    wanted = sorted(set().union(*candidates.values()) - set(to_place)) if candidates else []
+    wanted = sorted(set().union(*candidates.values()) - set(to_place))
+    connection = session.connection()
     for ids in chunks(wanted):
-        rows = session.execute(
-            select(MEMBERS.c.article_id, MEMBERS.c.story_id, MEMBERS.c.signature)
-            .where(MEMBERS.c.article_id.in_(ids)))
-        known.update({aid: (story_id, _read(sig)) for aid, story_id, sig in rows})
-    # verify: against archived candidates, then against the batch's own articles
-    batch_buckets: defaultdict[int, list[int]] = defaultdict(list)
-    for article_id in to_place:
-        node = ("a", article_id)
-        placing.find(node)
-        sig = placing.signatures[article_id]
-        if sig is None:
-            continue
-        for other in sorted(candidates[article_id]):
+        rows_found = connection.execute(_PLACED, {"ids": list(ids)})
+        known.update({aid: (story_id, _read(sig)) for aid, story_id, sig in rows_found})
+    # verify: against archived candidates, then between the batch's own articles
+    for article_id, others in candidates.items():
+        node, sig = ("a", article_id), placing.signatures[article_id]
+        for other in others:
             if other not in known:
                 continue
             story_id, other_sig = known[other]
-            if (other_sig is not None and placing.find(("s", story_id)) != placing.find(node)
+            if (sig is not None and other_sig is not None
+                    and placing.find(("s", story_id)) != placing.find(node)
                     and nearcopy.is_near_copy(sig, other_sig)):
                 placing.union(node, ("s", story_id))
-        checked: set[int] = set()
-        for key in keys[article_id]:
-            for other in batch_buckets[key]:
-                if other in checked:
-                    continue
-                checked.add(other)
-                other_sig = placing.signatures[other]
-                if (other_sig is not None and placing.find(("a", other)) != placing.find(node)
-                        and nearcopy.is_near_copy(sig, other_sig)):
-                    placing.union(node, ("a", other))
-            batch_buckets[key].append(article_id)
-    _record(session, placing, to_place, keys, touched)
+    for i, j in nearcopy.pairs_sharing_a_key(keys):
+        a, b = ("a", signed[i]), ("a", signed[j])
+        sig_a, sig_b = placing.signatures[signed[i]], placing.signatures[signed[j]]
+        if (sig_a is not None and sig_b is not None and placing.find(a) != placing.find(b)
+                and nearcopy.is_near_copy(sig_a, sig_b)):
+            placing.union(a, b)
+    _record(session, placing, to_place, touched)
+    insert_many(session, BANDS, ("key", "article_id"), _new_bands(signed, keys, holders))
+
+
+def _new_bands(signed: list[int], keys: npt.NDArray[np.int64],
+               holders: dict[int, list[int]]) -> list[tuple[int, int]]:
+    """The (key, article id) rows to store for ``signed`` articles' ``keys``, in key order
+    (appends to the index's pages), leaving out the holders a key has no room for
+    (:data:`~archive.core.nearcopy.MAX_BUCKET`)."""
+    owners = np.repeat(np.array(signed, dtype=np.int64), nearcopy.BANDS)
+    flat = keys.ravel()
+    order = np.argsort(flat, kind="stable")
+    flat, owners = flat[order], owners[order]
+    unique, starts, inverse = np.unique(flat, return_index=True, return_inverse=True)
+    room = np.full(unique.size, nearcopy.MAX_BUCKET, dtype=np.int64)
+    if holders:  # every key held is one of these articles' keys
+        held = np.fromiter(holders, dtype=np.int64, count=len(holders))
+        room[np.searchsorted(unique, held)] -= np.fromiter(
+            (len(ids) for ids in holders.values()), dtype=np.int64, count=len(holders))
+    keep = (np.arange(flat.size) - starts[inverse]) < room[inverse]
+    return list(zip(flat[keep].tolist(), owners[keep].tolist(), strict=True))
 
 
 def _record(session: Session, placing: _Placing, to_place: list[int],
-            keys: dict[int, list[int]], touched: set[int]) -> None:
-    """Write the outcome of :func:`_join`: merged stories, new stories, memberships, bands."""
+            touched: set[int]) -> None:
+    """Write the outcome of :func:`_join`: merged stories, new stories, memberships."""
     components: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
     for article_id in to_place:
         components[placing.find(("a", article_id))].append(article_id)
@@ -271,23 +313,46 @@ def _record(session: Session, placing: _Placing, to_place: list[int],
     for node in placing.parent:
         if node[0] == "s":
             stories_of[placing.find(node)].add(node[1])
-    membership = []
+    story_of: dict[int, int] = {}
+    fresh: list[list[int]] = []
     for root, article_ids in components.items():
         merged = sorted(stories_of.get(root, set()))
-        story_id = merged[0] if merged else _new_story(session)
-        if len(merged) > 1:
+        if not merged:
+            fresh.append(article_ids)
+            continue
+        if len(merged) > 1:  # the article links stories: the oldest takes the others' members
             session.execute(update(MEMBERS).where(MEMBERS.c.story_id.in_(merged[1:]))
-                            .values(story_id=story_id))
+                            .values(story_id=merged[0]))
             session.execute(delete(STORIES).where(STORIES.c.id.in_(merged[1:])))
             touched.difference_update(merged[1:])
-        touched.add(story_id)
-        membership += [{"article_id": aid, "story_id": story_id,
-                        "signature": sig.to_bytes() if (sig := placing.signatures[aid]) else None}
-                       for aid in article_ids]
-    session.execute(insert(MEMBERS), membership)
-    bands = sorted((key, article_id) for article_id, ks in keys.items() for key in ks)
-    if bands:
-        session.execute(insert(BANDS), [{"key": key, "article_id": aid} for key, aid in bands])
+        touched.add(merged[0])
+        story_of.update(dict.fromkeys(article_ids, merged[0]))
+    for article_ids, story_id in zip(fresh, _new_stories(session, fresh), strict=True):
+        story_of.update(dict.fromkeys(article_ids, story_id))
+    insert_many(session, MEMBERS, ("article_id", "story_id", "signature"), [
+        (aid, story_of[aid], sig.to_bytes() if (sig := placing.signatures[aid]) else None)
+        for aid in to_place])
+
+
+def _new_stories(session: Session, groups: list[list[int]]) -> list[int]:
+    """Insert a story for each group of article ids (none yet in a story), with its
+    aggregates; their ids, in order."""
+    if not groups:
+        return []
+    members = _members_of(session, [aid for group in groups for aid in group])
+    rows = [aggregate([members[aid] for aid in group]) for group in groups]
+    return [int(story_id)
+            for story_id in session.connection().execute(_NEW_STORIES, rows).scalars()]
+
+
+def _members_of(session: Session, article_ids: list[int]) -> dict[int, Member]:
+    """What the aggregates need of each article."""
+    found: dict[int, Member] = {}
+    connection = session.connection()
+    for ids in chunks(article_ids):
+        rows = connection.execute(_MEMBER_FACTS, {"ids": list(ids)})
+        found.update({row[0]: Member(*row) for row in rows})
+    return found
 
 
 def refresh_stories(session: Session, story_ids: Iterable[int]) -> None:
@@ -296,13 +361,9 @@ def refresh_stories(session: Session, story_ids: Iterable[int]) -> None:
     deleted."""
     wanted = sorted(set(story_ids))
     members: defaultdict[int, list[Member]] = defaultdict(list)
-    article = models.Article.__table__
+    connection = session.connection()
     for ids in chunks(wanted):
-        rows = session.execute(
-            select(MEMBERS.c.story_id, article.c.id, article.c.source_id, article.c.published,
-                   article.c.first_seen, article.c.title)
-            .join(article, article.c.id == MEMBERS.c.article_id)
-            .where(MEMBERS.c.story_id.in_(ids)))
+        rows = connection.execute(_STORY_FACTS, {"ids": list(ids)})
         for story_id, *values in rows:
             members[story_id].append(Member(*values))
     updates = [{"b_id": story_id, **aggregate(members[story_id])}
