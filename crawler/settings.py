@@ -64,6 +64,9 @@ ARCHIVE_MAX_PAGES = 100_000
 #: Who runs this crawler (a URL or e-mail address), added to the User-Agent so site
 #: owners can reach you; a sources file's ``contact`` sets it too.
 ARCHIVE_CONTACT = None
+#: Worker processes that read fetched pages into articles, off the thread that fetches
+#: (None: one per core; 0: in the crawling process itself, for debugging).
+ARCHIVE_READING_PROCESSES = None
 #: Seconds before the first retry of a failed request; doubled for each further one.
 ARCHIVE_RETRY_BACKOFF = 2.0
 #: The longest wait a Retry-After header may ask for; longer, and the page is not retried.

@@ -240,3 +240,17 @@ def open_engine(
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory for ``engine``; callers own transactions (``with f.begin()``)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def begin_batch(session: Session) -> None:
+    """Start ``session``'s transaction in the database now, so that SAVEPOINTs nest in it.
+
+    The SQLite driver (pysqlite) sends ``BEGIN`` only before the first INSERT, UPDATE or
+    DELETE; a SAVEPOINT sent earlier starts a transaction of its own, which its RELEASE
+    then commits — a batch of savepoints would be as many commits.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi = connection.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            connection.exec_driver_sql("BEGIN")

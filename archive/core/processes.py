@@ -1,0 +1,61 @@
+"""Worker processes for CPU-bound work: reading pages in a crawl, parsing lines in an import.
+
+Pools are started from a *forkserver* where the platform has one (Linux): a small server
+process, itself started fresh, imports the modules a job needs once, and every worker is
+forked from it in a few milliseconds with those modules already loaded (and their memory
+shared). Forking the crawling process itself would be unsafe: Twisted and SQLAlchemy run
+threads there. Elsewhere the pool spawns fresh interpreters.
+
+Ctrl-C reaches every process of the terminal's process group; workers ignore it, so
+that the process that owns them decides what an interruption means.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+
+def default_processes() -> int:
+    """Worker processes when none is configured: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # the first pool fixes what the server imports; later preloads only add to it
+        context.set_forkserver_preload(list(preload))
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _start_worker(setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if setup is not None:
+        setup(*args)
+
+
+def process_pool(
+    workers: int,
+    *,
+    preload: Sequence[str] = (),
+    setup: Callable[..., None] | None = None,
+    setup_args: tuple[Any, ...] = (),
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes that ignore Ctrl-C (see the module docstring).
+
+    ``preload`` names the modules the workers' jobs need (imported once, in the
+    forkserver); ``setup(*setup_args)`` runs in each worker as it starts.
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(preload),
+        initializer=_start_worker, initargs=(setup, setup_args),
+    )
