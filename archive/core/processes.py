@@ -7,14 +7,19 @@ shared). Forking the crawling process itself would be unsafe: Twisted and SQLAlc
 threads there. Elsewhere the pool spawns fresh interpreters.
 
 Ctrl-C reaches every process of the terminal's process group; workers ignore it, so
-that the process that owns them decides what an interruption means.
+that the process that owns them decides what an interruption means. A worker whose owner
+dies without shutting the pool down (``kill -9``, a crash) exits too: nothing else would
+ever tell it, and it would wait for work forever.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -37,8 +42,28 @@ def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _start_worker(setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+def _exit_with(owner: int) -> None:
+    """Exit this process as soon as process ``owner`` has ended."""
+    try:
+        handle = os.pidfd_open(owner)
+    except (AttributeError, OSError):  # not Linux 5.3+: look every second
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # another user's process: the pid was reused
+                os._exit(0)
+    select.select([handle], [], [])  # readable once the process has ended
+    os._exit(0)
+
+
+def _start_worker(owner: int, setup: Callable[..., None] | None, args: tuple[Any, ...]
+                  ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(owner,), name="owner-watch", daemon=True
+                     ).start()
     if setup is not None:
         setup(*args)
 
@@ -57,5 +82,5 @@ def process_pool(
     """
     return ProcessPoolExecutor(
         max_workers=workers, mp_context=_context(preload),
-        initializer=_start_worker, initargs=(setup, setup_args),
+        initializer=_start_worker, initargs=(os.getpid(), setup, setup_args),
     )

@@ -255,15 +255,19 @@ class Archive:
         return self._read(article_history, ref)
 
     def import_jsonl(
-        self, path: str | Path, *, on_progress: ProgressCallback | None = None
+        self, path: str | Path, *, processes: int | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> ImportReport:
         """Add the articles of a JSON Lines file (one object per line: url, title, text,
         published, authors, source, language; other keys kept as extra metadata).
 
         Bad lines are reported in the result with their line number and reason; good
-        lines are kept. Importing a URL again updates it like a crawl would.
+        lines are kept. Importing a URL again updates it like a crawl would. Lines are
+        parsed in ``processes`` worker processes (``None``: one per core for large files;
+        0: in this process).
 
         Raises:
             ArchiveError: the file cannot be read.
         """
-        return import_jsonl(self._sessions, Path(path), on_progress=on_progress)
+        return import_jsonl(self._sessions, Path(path), processes=processes,
+                            on_progress=on_progress)
