@@ -7,9 +7,10 @@ politeness limits lifted for the local host (``LOCAL_HOST_SETTINGS`` of
 --config`` (:func:`crawler.runner.run_source_crawl`) with one sitemap source, once per
 ``--processes`` value (page-reading worker processes; 0 reads in the crawling process).
 Reported: wall seconds from process start to exit, pages read per second, the ratio to
-the peer's, and the peak memory of the whole process tree (pool workers included; RSS
-summed, and PSS, which counts shared pages once), and with ``--memory-at`` our tree's
-memory when the crawl had fetched that many pages::
+the peer's, CPU milliseconds per page of the whole process tree (the figure the load of
+other jobs on the machine moves least), and the peak memory of the whole process tree
+(pool workers included; RSS summed, and PSS, which counts shared pages once), and with
+``--memory-at`` our tree's memory when the crawl had fetched that many pages::
 
     python -m benchmarks.crawl --pages 1809 --processes 0,1,2,4
     python -m benchmarks.crawl --pages 20000 --no-peer --memory-at 2000,10000,20000
@@ -40,6 +41,7 @@ class Run:
     seconds: float = 0.0
     peak_rss: float = 0.0
     peak_pss: float = 0.0
+    cpu: float = 0.0
     load: str = ""
     memory_at: list[tuple[int, float, float]] = field(default_factory=list)
 
@@ -73,6 +75,7 @@ def _measure(name: str, command: list[str], memory_at: list[int]) -> Run:
     process.wait()
     run.seconds = time.monotonic() - started
     sampler.stop()
+    run.cpu = sampler.cpu_seconds
     run.peak_rss, run.peak_pss = sampler.peak_rss, sampler.peak_pss
     if process.returncode != 0:
         raise SystemExit(f"{name} exited with {process.returncode}")
@@ -105,11 +108,13 @@ def run_ours(site: str, db: Path, processes: int | None) -> None:
 
 def _print(runs: list[Run], peer: Run | None) -> None:
     print(f"\n{'crawl':<28} {'pages':>6} {'stored':>6} {'wall s':>7} {'pages/s':>8} "
-          f"{'ratio':>6} {'RSS MB':>7} {'PSS MB':>7}  load (1/5/15 min) at start")
+          f"{'ratio':>6} {'CPU ms/page':>11} {'RSS MB':>7} {'PSS MB':>7}  load (1/5/15 min) "
+          "at start")
     for run in runs:
         ratio = f"{run.rate / peer.rate:.2f}" if peer is not None and peer.rate else "-"
         print(f"{run.name:<28} {run.pages:>6} {run.stored:>6} {run.seconds:>7.1f} "
-              f"{run.rate:>8.1f} {ratio:>6} {run.peak_rss:>7.0f} {run.peak_pss:>7.0f}  "
+              f"{run.rate:>8.1f} {ratio:>6} {1000 * run.cpu / max(run.pages, 1):>11.1f} "
+              f"{run.peak_rss:>7.0f} {run.peak_pss:>7.0f}  "
               f"{run.load}")
         for pages, rss, pss in run.memory_at:
             print(f"    at {pages:>6} pages: RSS {rss:.0f} MB, PSS {pss:.0f} MB")

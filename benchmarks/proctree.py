@@ -1,12 +1,15 @@
 """Memory of a process and all its descendants (pool workers included), read from /proc.
 
-RSS summed over processes counts the pages they share (a forkserver's preloaded modules)
-once per process; PSS divides each shared page among its sharers, so its sum is the
-tree's real footprint. Both are reported. Linux only.
+CPU time is summed over every process seen below the root (the last sample of each: a
+process that ends loses at most one sampling interval). RSS summed over processes counts
+the pages they share (a forkserver's preloaded modules) once per process; PSS divides
+each shared page among its sharers, so its sum is the tree's real footprint. Both are
+reported. Linux only.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -43,6 +46,18 @@ def _kib(path: Path, key: str) -> int:
     return 0
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (0 when it is gone)."""
+    try:
+        fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 def tree_memory(root: int) -> tuple[float, float]:
     """(RSS, PSS) of ``root``'s process tree, in MB."""
     pids = descendants(root)
@@ -60,12 +75,15 @@ class TreeSampler:
         self.peak_rss = 0.0
         self.peak_pss = 0.0
         self.latest = (0.0, 0.0)
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
+            for pid in descendants(self.root):
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu_seconds(pid))
             self.latest = tree_memory(self.root)
             self.peak_rss = max(self.peak_rss, self.latest[0])
             self.peak_pss = max(self.peak_pss, self.latest[1])
@@ -73,3 +91,8 @@ class TreeSampler:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU seconds of the tree, summed over its processes."""
+        return sum(self.cpu.values())

@@ -11,6 +11,7 @@ from db.exceptions import (
 from db.session import (
     DEFAULT_DB_URL,
     begin_batch,
+    limit_page_cache,
     open_engine,
     resolve_db_url,
     session_factory,
@@ -24,6 +25,7 @@ __all__ = [
     "NotAnArchive",
     "SchemaOutdated",
     "begin_batch",
+    "limit_page_cache",
     "open_engine",
     "reason_of",
     "resolve_db_url",

@@ -254,3 +254,12 @@ def begin_batch(session: Session) -> None:
         dbapi = connection.connection.dbapi_connection
         if dbapi is not None and not dbapi.in_transaction:
             connection.exec_driver_sql("BEGIN")
+
+
+def limit_page_cache(session: Session, kib: int) -> None:
+    """Let ``session``'s SQLite connection cache at most ``kib`` KiB of database pages
+    (the default, :data:`SQLITE_CACHE_KIB`, is sized for searches of a large archive;
+    a writer that appends needs far less). No-op on other databases."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")

@@ -74,13 +74,16 @@ def process_pool(
     preload: Sequence[str] = (),
     setup: Callable[..., None] | None = None,
     setup_args: tuple[Any, ...] = (),
+    jobs_per_worker: int | None = None,
 ) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes that ignore Ctrl-C (see the module docstring).
 
     ``preload`` names the modules the workers' jobs need (imported once, in the
-    forkserver); ``setup(*setup_args)`` runs in each worker as it starts.
+    forkserver); ``setup(*setup_args)`` runs in each worker as it starts. With
+    ``jobs_per_worker``, a worker is replaced by a fresh one after that many jobs, which
+    returns the memory it kept from its largest jobs.
     """
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(preload),
+        max_workers=workers, mp_context=_context(preload), max_tasks_per_child=jobs_per_worker,
         initializer=_start_worker, initargs=(os.getpid(), setup, setup_args),
     )

@@ -22,13 +22,16 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import begin_batch
+from db import begin_batch, limit_page_cache
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 #: jobs committed together at most
 MAX_JOBS = 200
+#: SQLite page cache of the writer's connection: it appends, and the 64 MiB a search
+#: connection keeps would only add to the crawl's memory
+WRITER_CACHE_KIB = 8_192
 
 
 @dataclass(slots=True)
@@ -83,6 +86,7 @@ class BatchWriter:
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
         try:
             with self.sessions.begin() as session:
+                limit_page_cache(session, WRITER_CACHE_KIB)
                 begin_batch(session)
                 for job in batch:
                     try:
