@@ -26,6 +26,10 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# outputs of one response processed at once: our spiders yield one page item (and link
+# requests) per response, and Scrapy starts this many cooperative tasks for every
+# response (100 by default), nearly all of them with nothing to do
+CONCURRENT_ITEMS = 8
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 RETRY_TIMES = 3

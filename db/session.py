@@ -243,17 +243,21 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def begin_batch(session: Session) -> None:
-    """Start ``session``'s transaction in the database now, so that SAVEPOINTs nest in it.
+    """Start ``session``'s transaction in the database now, as a writer, so that the
+    SAVEPOINTs of a batch nest in it.
 
     The SQLite driver (pysqlite) sends ``BEGIN`` only before the first INSERT, UPDATE or
     DELETE; a SAVEPOINT sent earlier starts a transaction of its own, which its RELEASE
-    then commits — a batch of savepoints would be as many commits.
+    then commits — a batch of savepoints would be as many commits. ``IMMEDIATE`` takes
+    the write lock at once (waiting for another writer, as any write does): a deferred
+    transaction that has read could not write any more once another connection has
+    committed (SQLite answers "database is locked" at once, without waiting).
     """
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         dbapi = connection.connection.dbapi_connection
         if dbapi is not None and not dbapi.in_transaction:
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def limit_page_cache(session: Session, kib: int) -> None:

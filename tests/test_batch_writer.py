@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive.storage.batches import BatchWriter
-from db import models
+from db import models, open_engine, session_factory
 
 
 def _count_sources(sessions) -> int:  # type: ignore[no-untyped-def]
@@ -98,3 +98,46 @@ def test_jobs_of_a_batch_are_committed_together(sessions) -> None:
     writer.close()
     assert outside == [0]
     assert _count_sources(sessions) == 1
+
+
+@pytest.mark.sqlite_only
+def test_a_batch_that_has_read_can_still_write_after_another_writer(sessions, db_url) -> None:
+    # another connection (the source lock's heartbeat, a second process) writes while a
+    # batch is under way: the batch must wait for it or make it wait, never fail
+    other = open_engine(db_url)
+    other_done = threading.Event()
+
+    def other_write() -> None:
+        with session_factory(other).begin() as session:
+            session.add(models.Source(domain="other.example", name="other"))
+        other_done.set()
+
+    def read_then_let_the_other_write(session: Session) -> int:
+        count = int(session.scalar(select(func.count()).select_from(models.Source)) or 0)
+        threading.Thread(target=other_write, daemon=True).start()
+        other_done.wait(1.0)  # it commits now unless this batch holds the write lock
+        return count
+
+    def write(session: Session) -> None:
+        session.add(models.Source(domain="mine.example", name="mine"))
+        session.flush()
+
+    writer = BatchWriter(sessions)
+    started, release = threading.Event(), threading.Event()
+
+    def hold(session: Session) -> None:
+        started.set()
+        release.wait(10)
+
+    writer.submit(hold)
+    assert started.wait(10)
+    read, wrote = writer.submit(read_then_let_the_other_write), writer.submit(write)
+    release.set()
+    assert read.result(10) == 0
+    wrote.result(10)
+    writer.close()
+    assert other_done.wait(10)
+    other.dispose()
+    with sessions() as s:
+        assert sorted(s.scalars(select(models.Source.domain))) == ["mine.example",
+                                                                    "other.example"]
