@@ -9,7 +9,8 @@ times the queries on the archive this benchmark built::
     python -m benchmarks.import_speed --articles 200000 --processes 1,2 --workdir /tmp/ib
     python -m benchmarks.import_speed --articles 1000000 --processes 2 --deferred-fts
 
-Reported: articles/s, the parent's and workers' peak memory (process tree, RSS summed
+Reported: articles/s, CPU per article of this process and its workers (what the load
+of other jobs moves least), the parent's and workers' peak memory (process tree, RSS summed
 and PSS), and the load average around each run.
 """
 
@@ -57,7 +58,9 @@ def import_once(jsonl: Path, db: Path, processes: int, *, deferred_fts: bool) ->
     how = "deferred FTS" if deferred_fts else "FTS as inserted"
     extra = f" (of which rebuild {rebuild:.1f} s)" if deferred_fts else ""
     return (f"{report.new:>9,} articles, processes={processes}, {how}: {seconds:7.1f} s"
-            f"{extra} = {report.new / seconds:6,.0f}/s; peak RSS {sampler.peak_rss:.0f} MB, "
+            f"{extra} = {report.new / seconds:6,.0f}/s; CPU "
+            f"{1e6 * sampler.cpu_seconds / max(report.new, 1):.0f} µs/article (all processes); "
+            f"peak RSS {sampler.peak_rss:.0f} MB, "
             f"PSS {sampler.peak_pss:.0f} MB; load {load_before} -> {_load()}; "
             f"{len(report.errors)} bad lines")
 

@@ -76,6 +76,8 @@ class TreeSampler:
         self.peak_pss = 0.0
         self.latest = (0.0, 0.0)
         self.cpu: dict[int, float] = {}
+        # CPU spent before sampling began does not count
+        self._base = {pid: cpu_seconds(pid) for pid in descendants(root)}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -94,5 +96,5 @@ class TreeSampler:
 
     @property
     def cpu_seconds(self) -> float:
-        """CPU seconds of the tree, summed over its processes."""
-        return sum(self.cpu.values())
+        """CPU seconds of the tree since sampling began, summed over its processes."""
+        return sum(cpu - self._base.get(pid, 0.0) for pid, cpu in self.cpu.items())
