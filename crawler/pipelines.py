@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
+from twisted.python.failure import Failure
 
 from archive.core.processes import default_processes
 from archive.core.sources import SourceConfig
@@ -106,20 +107,25 @@ class ArchivePipeline:
         assert self.writer is not None
         return deferred_of(self.writer.submit(job))
 
-    def request_dropped(self, request: Request) -> Deferred[None] | None:
+    def request_dropped(self, request: Request) -> None:
         """A request the scheduler dropped as already seen. After redirects back to a URL
         of its own chain it is a redirect loop, recorded as the first URL's failure;
         after a redirect to a page this crawl already requested, the old URLs are
-        remembered as aliases, so later crawls do not follow the redirect again."""
+        remembered as aliases, so later crawls do not follow the redirect again.
+
+        The write is handed to the writer without waiting (a signal handler cannot); it
+        is committed before the crawl record is closed, and a failure is logged."""
         redirected = request.meta.get("redirect_urls")
         if not redirected:
-            return None
+            return
         if normalize_url(request.url) in {normalize_url(url) for url in redirected}:
-            return self._record_error(redirected[0], "redirect_loop",
-                                      f"redirects lead back to {request.url}")
+            written = self._record_error(redirected[0], "redirect_loop",
+                                         f"redirects lead back to {request.url}")
+            written.addErrback(_log_lost_write, request.url)
+            return
         source, policy = self.source, self.policy
         if source is None or policy is None:
-            return None
+            return
         now = models.utcnow()
 
         def remember_aliases(session: Session) -> None:
@@ -127,7 +133,7 @@ class ArchivePipeline:
                 recrawl.record_page(session, url=normalize_url(url), source_name=source.name,
                                     kind=recrawl.ALIAS, fetched_at=now, policy=policy)
 
-        return self._write(remember_aliases)
+        self._write(remember_aliases).addErrback(_log_lost_write, request.url)
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
@@ -274,6 +280,10 @@ class ArchivePipeline:
         close_crawl(self.sessions, self.crawl_id, self.stats.get_stats(), status)
         if self.engine is not None:
             self.engine.dispose()
+
+
+def _log_lost_write(failure: Failure, url: str) -> None:
+    logger.error("Could not record what happened to %s: %s", url, failure.getErrorMessage())
 
 
 def _validator(item: PageItem, name: str) -> str | None:
