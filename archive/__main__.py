@@ -2,4 +2,6 @@
 
 from archive.cli import main
 
-main(prog_name="viral-archive")
+# guarded: worker processes (archive.core.processes) may import this module again
+if __name__ == "__main__":
+    main(prog_name="viral-archive")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from twisted.internet.defer import maybeDeferred
+from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.python.failure import Failure
 
 T = TypeVar("T")
@@ -58,3 +58,19 @@ def call_in_reactor(function: Callable[..., Any], *args: Any, **kwargs: Any) -> 
 
     _reactor().callFromThread(run)
     return future
+
+
+def deferred_of(future: Future[T]) -> Deferred[T]:
+    """A Deferred, fired in the reactor thread, with the result of ``future`` (which
+    completes in another thread or process)."""
+    deferred: Deferred[T] = Deferred()
+
+    def fire(done: Future[T]) -> None:
+        exception = done.exception()
+        if exception is not None:
+            deferred.errback(Failure(exception))
+        else:
+            deferred.callback(done.result())
+
+    future.add_done_callback(lambda done: _reactor().callFromThread(fire, done))
+    return deferred

@@ -26,6 +26,10 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# outputs of one response processed at once: our spiders yield one page item (and link
+# requests) per response, and Scrapy starts this many cooperative tasks for every
+# response (100 by default), nearly all of them with nothing to do
+CONCURRENT_ITEMS = 8
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 RETRY_TIMES = 3
@@ -64,6 +68,9 @@ ARCHIVE_MAX_PAGES = 100_000
 #: Who runs this crawler (a URL or e-mail address), added to the User-Agent so site
 #: owners can reach you; a sources file's ``contact`` sets it too.
 ARCHIVE_CONTACT = None
+#: Worker processes that read fetched pages into articles, off the thread that fetches
+#: (None: one per core; 0: in the crawling process itself, for debugging).
+ARCHIVE_READING_PROCESSES = None
 #: Seconds before the first retry of a failed request; doubled for each further one.
 ARCHIVE_RETRY_BACKOFF = 2.0
 #: The longest wait a Retry-After header may ask for; longer, and the page is not retried.

@@ -8,7 +8,14 @@ from db.exceptions import (
     SchemaOutdated,
     reason_of,
 )
-from db.session import DEFAULT_DB_URL, open_engine, resolve_db_url, session_factory
+from db.session import (
+    DEFAULT_DB_URL,
+    begin_batch,
+    limit_page_cache,
+    open_engine,
+    resolve_db_url,
+    session_factory,
+)
 
 __all__ = [
     "DEFAULT_DB_URL",
@@ -17,6 +24,8 @@ __all__ = [
     "NoArchive",
     "NotAnArchive",
     "SchemaOutdated",
+    "begin_batch",
+    "limit_page_cache",
     "open_engine",
     "reason_of",
     "resolve_db_url",

@@ -240,3 +240,30 @@ def open_engine(
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory for ``engine``; callers own transactions (``with f.begin()``)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def begin_batch(session: Session) -> None:
+    """Start ``session``'s transaction in the database now, as a writer, so that the
+    SAVEPOINTs of a batch nest in it.
+
+    The SQLite driver (pysqlite) sends ``BEGIN`` only before the first INSERT, UPDATE or
+    DELETE; a SAVEPOINT sent earlier starts a transaction of its own, which its RELEASE
+    then commits — a batch of savepoints would be as many commits. ``IMMEDIATE`` takes
+    the write lock at once (waiting for another writer, as any write does): a deferred
+    transaction that has read could not write any more once another connection has
+    committed (SQLite answers "database is locked" at once, without waiting).
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi = connection.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def limit_page_cache(session: Session, kib: int) -> None:
+    """Let ``session``'s SQLite connection cache at most ``kib`` KiB of database pages
+    (the default, :data:`SQLITE_CACHE_KIB`, is sized for searches of a large archive;
+    a writer that appends needs far less). No-op on other databases."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")

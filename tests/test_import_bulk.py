@@ -102,3 +102,21 @@ def test_a_killed_import_leaves_whole_indexed_batches(tmp_path: Path) -> None:
     assert arc.search("harbour").total == 12_000
     assert index_is_consistent(arc)
     arc.close()
+
+
+def test_lines_parsed_in_worker_processes_import_as_in_process(tmp_path: Path) -> None:
+    source = write_articles(tmp_path / "in.jsonl", 2_300)
+    with source.open("a", encoding="utf-8") as handle:
+        handle.write('{"url": "https://port1.example/no-text"}\nnot json\n')
+    reports = []
+    for processes in (0, 2):
+        arc = Archive(f"sqlite:///{tmp_path / f'p{processes}.db'}", create=True)
+        reports.append(arc.import_jsonl(source, processes=processes))
+        assert arc.search("tag2299").total == 1
+        assert count_articles(arc) == 2_300
+        arc.close()
+    in_process, in_workers = reports
+    assert (in_workers.new, in_workers.lines) == (in_process.new, in_process.lines) == (
+        2_300, 2_302)
+    assert in_workers.errors == in_process.errors
+    assert [error.line for error in in_workers.errors] == [2_301, 2_302]

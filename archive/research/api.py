@@ -296,18 +296,19 @@ class Archive:
         return rebuild_stories(self._sessions, resume=resume, on_progress=on_progress)
 
     def import_jsonl(
-        self, path: str | Path, *, on_progress: ProgressCallback | None = None,
-        stories: bool = True,
+        self, path: str | Path, *, processes: int | None = None,
+        on_progress: ProgressCallback | None = None, stories: bool = True,
     ) -> ImportReport:
         """Add the articles of a JSON Lines file (one object per line: url, title, text,
         published, authors, source, language; other keys kept as extra metadata).
 
         Bad lines are reported in the result with their line number and reason; good
-        lines are kept. Importing a URL again updates it like a crawl would. ``stories``
-        places each new or changed article in its story.
+        lines are kept. Importing a URL again updates it like a crawl would. Lines are
+        parsed in ``processes`` worker processes (``None``: one per core for large files;
+        0: in this process). ``stories`` places each new or changed article in its story.
 
         Raises:
             ArchiveError: the file cannot be read.
         """
-        return import_jsonl(self._sessions, Path(path), on_progress=on_progress,
-                            stories=stories)
+        return import_jsonl(self._sessions, Path(path), processes=processes,
+                            on_progress=on_progress, stories=stories)

@@ -4,23 +4,25 @@ One JSON object per line, read by :mod:`archive.storage.import_lines` (which fie
 under which names, and why a line is refused). A line that cannot be imported is
 reported with its number and reason; the good lines are kept.
 
-Lines are written by the archive's one writer (:mod:`archive.storage.writer`), in
-batches of :data:`BATCH`, each in one transaction: the FTS triggers index every new row
-as it is inserted, in the same transaction, so an interrupted import leaves whole
-batches, each fully indexed. A URL already archived is treated as a crawl would:
-unchanged, or updated with its previous state kept as a version.
+Lines are parsed and prepared (URLs normalised, content hashed) in worker processes
+(:mod:`archive.core.processes`), :data:`PARSE_CHUNK` at a time and in order, while this
+process writes: parsing and indexing each take about a core. They are written by the
+archive's one writer (:mod:`archive.storage.writer`), in batches of :data:`BATCH`, each
+in one transaction: the FTS triggers index every new row as it is inserted, in the same
+transaction, so an interrupted import leaves whole batches, each fully indexed. A URL
+already archived is treated as a crawl would: unchanged, or updated with its previous
+state kept as a version.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from pathlib import Path
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.core.processes import default_processes, process_pool
 from archive.exceptions import ArchiveError
 from archive.storage.import_lines import (
     Chunk,
@@ -101,19 +104,18 @@ def read_chunks(path: Path, size: int) -> Iterator[Chunk]:
             yield chunk
 
 
-def parsed_chunks(path: Path, size: int, *, parallel: bool, ahead: int = 2) -> Iterator[Parsed]:
+def parsed_chunks(path: Path, size: int, *, processes: int, ahead: int = 2
+                  ) -> Iterator[Parsed]:
     """The file's lines parsed, chunk by chunk, in order.
 
-    With ``parallel`` a worker process parses up to ``ahead`` chunks beyond this one while
-    the caller stores (parsing and storing take about as long as each other).
+    With ``processes`` > 0, that many worker processes parse up to ``ahead`` chunks
+    beyond this one while the caller stores; with 0 the lines are parsed here.
     """
     chunks = read_chunks(path, size)
-    if not parallel:
+    if processes <= 0:
         yield from map(parse_chunk, chunks)
         return
-    # Ctrl-C is the importing process's to handle: the worker ignores it
-    pool = ProcessPoolExecutor(max_workers=1, initializer=signal.signal,
-                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    pool = process_pool(processes, preload=[parse_chunk.__module__])
     try:
         pending: deque[Future[Parsed]] = deque()
         for chunk in chunks:
@@ -202,6 +204,7 @@ def import_jsonl(
     path: Path,
     *,
     batch_size: int = BATCH,
+    processes: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     stories: bool = True,
 ) -> ImportReport:
@@ -209,6 +212,9 @@ def import_jsonl(
 
     ``stories`` places each new or changed article in its story (``stories rebuild``
     places those imported without).
+
+    Lines are parsed in ``processes`` worker processes (``None``: one per core for a
+    file over :data:`PARALLEL_FROM_BYTES`, none for smaller ones; 0: in this process).
 
     ``on_progress`` is called with the number of lines read after every
     :data:`PARSE_CHUNK` lines.
@@ -222,17 +228,19 @@ def import_jsonl(
     report = ImportReport()
     writer = _BatchWriter(sessions, report, stories=stories)
     try:
-        parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size > PARALLEL_FROM_BYTES
+        large = path.stat().st_size > PARALLEL_FROM_BYTES
     except OSError as exc:
         raise ArchiveError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if processes is None:
+        processes = default_processes() if large else 0
     batch: list[ImportedArticle] = []
     urls: set[str] = set()
     # lines are parsed PARSE_CHUNK at a time (the worker keeps pace), stored batch_size
     # at a time (fewer, larger transactions)
-    # the worker parses the next batch while this one is stored
-    ahead = max(2, batch_size // PARSE_CHUNK + 1)
+    # the workers parse the next batch while this one is stored
+    ahead = max(2, batch_size // PARSE_CHUNK + 1) + processes
     try:
-        for parsed in parsed_chunks(path, PARSE_CHUNK, parallel=parallel, ahead=ahead):
+        for parsed in parsed_chunks(path, PARSE_CHUNK, processes=processes, ahead=ahead):
             for item in parsed:
                 report.lines += 1
                 if isinstance(item, ImportLineError):

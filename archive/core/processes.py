@@ -1,0 +1,89 @@
+"""Worker processes for CPU-bound work: reading pages in a crawl, parsing lines in an import.
+
+Pools are started from a *forkserver* where the platform has one (Linux): a small server
+process, itself started fresh, imports the modules a job needs once, and every worker is
+forked from it in a few milliseconds with those modules already loaded (and their memory
+shared). Forking the crawling process itself would be unsafe: Twisted and SQLAlchemy run
+threads there. Elsewhere the pool spawns fresh interpreters.
+
+Ctrl-C reaches every process of the terminal's process group; workers ignore it, so
+that the process that owns them decides what an interruption means. A worker whose owner
+dies without shutting the pool down (``kill -9``, a crash) exits too: nothing else would
+ever tell it, and it would wait for work forever.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import select
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+
+def default_processes() -> int:
+    """Worker processes when none is configured: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # the first pool fixes what the server imports; later preloads only add to it
+        context.set_forkserver_preload(list(preload))
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _exit_with(owner: int) -> None:
+    """Exit this process as soon as process ``owner`` has ended."""
+    try:
+        handle = os.pidfd_open(owner)
+    except (AttributeError, OSError):  # not Linux 5.3+: look every second
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # another user's process: the pid was reused
+                os._exit(0)
+    select.select([handle], [], [])  # readable once the process has ended
+    os._exit(0)
+
+
+def _start_worker(owner: int, setup: Callable[..., None] | None, args: tuple[Any, ...]
+                  ) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(owner,), name="owner-watch", daemon=True
+                     ).start()
+    if setup is not None:
+        setup(*args)
+
+
+def process_pool(
+    workers: int,
+    *,
+    preload: Sequence[str] = (),
+    setup: Callable[..., None] | None = None,
+    setup_args: tuple[Any, ...] = (),
+    jobs_per_worker: int | None = None,
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes that ignore Ctrl-C (see the module docstring).
+
+    ``preload`` names the modules the workers' jobs need (imported once, in the
+    forkserver); ``setup(*setup_args)`` runs in each worker as it starts. With
+    ``jobs_per_worker``, a worker is replaced by a fresh one after that many jobs, which
+    returns the memory it kept from its largest jobs.
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(preload), max_tasks_per_child=jobs_per_worker,
+        initializer=_start_worker, initargs=(os.getpid(), setup, setup_args),
+    )
