@@ -9,9 +9,14 @@ story of the real article it was made from, and to no other.
   paragraphs, each text once.
 - **Copies** (same story as their original): another source, a later date, a rewritten
   headline; ``drops`` paragraphs dropped or moved elsewhere (at most a third of them
-  dropped), a fraction ``altered`` of the sentences altered by word substitutions (one
-  word in ``SUBSTITUTED_SHARE`` replaced by a word of the same language's vocabulary),
-  the copying site's own boilerplate and "…see more" teasers injected between paragraphs.
+  dropped), a fraction ``altered`` of the sentences altered by word substitutions (a
+  share ``words`` of their words, 1 in 5 unless said otherwise, replaced by words of the
+  same language's vocabulary), the copying site's own boilerplate and "…see more" teasers
+  injected between paragraphs.
+- **Boilerplate** of a site: short lines (share buttons, newsletter, "Read also", teasers)
+  and a footer paragraph of its own (two corpus sentences, ~50 words) that half of its
+  articles carry — so two different articles of one site share a paragraph, as they do
+  when an extractor keeps a footer.
 - **Topic articles** (a story of their own): the original's most distinctive words put
   into the sentences of other articles of the same language: the same vocabulary, not
   the same sentences.
@@ -37,8 +42,6 @@ from benchmarks.corpora import BODIES, READER
 
 #: originals shorter than this many words are left out (a teaser is not an article)
 MIN_WORDS = 150
-#: one word in this many of an altered sentence is replaced
-SUBSTITUTED_SHARE = 5
 #: a follow-up quotes at most this share of its own words from the original
 QUOTED_SHARE = 0.15
 #: distinctive words of an original that its topic article reuses
@@ -75,14 +78,17 @@ class Original:
 
 @dataclass(frozen=True, slots=True)
 class Edits:
-    """How strongly a copy is edited: paragraphs dropped or moved, sentences altered."""
+    """How strongly a copy is edited: paragraphs dropped or moved, the share of
+    sentences altered, and the share of an altered sentence's words substituted."""
 
     drops: int
     altered: float
+    words: float = 0.2
 
     @property
     def label(self) -> str:
-        return f"{self.drops} ¶ dropped/moved, {self.altered:.0%} sentences altered"
+        return (f"{self.drops} ¶ dropped/moved, {self.altered:.0%} of sentences with "
+                f"{self.words:.0%} of words substituted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,10 @@ class Generator:
                         for w in {w for p in o.paragraphs for w in _WORD.findall(p)})
         self.page_count = pages
         self.start = datetime(2025, 1, 1, tzinfo=UTC)
+        sentences = [s for o in originals for p in o.paragraphs for s in _SENTENCE.split(p)]
+        long = [s for s in sentences if 15 <= len(s.split()) <= 40]
+        self.footers = {source: " ".join(rng.sample(long if len(long) > 1 else sentences, 2))
+                        for source in self.sources}
 
     # --- pieces -----------------------------------------------------------------------
 
@@ -181,21 +191,23 @@ class Generator:
         out = list(paragraphs)
         for _ in range(count):
             out.insert(self.rng.randrange(len(out) + 1), self._boilerplate(source, title))
+        if self.rng.random() < 0.5:
+            out.append(self.footers[source])
         return out
 
-    def _substitute(self, sentence: str, language: str) -> str:
+    def _substitute(self, sentence: str, language: str, share: float = 0.2) -> str:
         words = sentence.split(" ")
         vocabulary = self.vocabulary.get(language) or self.vocabulary["en"]
-        count = max(1, len(words) // SUBSTITUTED_SHARE)
+        count = max(1, round(len(words) * share))
         for index in self.rng.sample(range(len(words)), min(count, len(words))):
             words[index] = self.rng.choice(vocabulary)
         return " ".join(words)
 
-    def _alter(self, paragraphs: list[str], share: float, language: str) -> list[str]:
+    def _alter(self, paragraphs: list[str], edits: Edits, language: str) -> list[str]:
         split = [_SENTENCE.split(p) for p in paragraphs]
         places = [(i, j) for i, sentences in enumerate(split) for j in range(len(sentences))]
-        for i, j in self.rng.sample(places, round(share * len(places))):
-            split[i][j] = self._substitute(split[i][j], language)
+        for i, j in self.rng.sample(places, round(edits.altered * len(places))):
+            split[i][j] = self._substitute(split[i][j], language, edits.words)
         return [" ".join(sentences) for sentences in split]
 
     def _rearrange(self, paragraphs: list[str], operations: int) -> list[str]:
@@ -222,9 +234,8 @@ class Generator:
 
     def original(self, number: int, original: Original) -> Item:
         source = self.rng.choice(self.sources)
-        paragraphs = original.paragraphs
-        if self.rng.random() < 0.5:
-            paragraphs = self._inject(paragraphs, source, original.title, self.rng.randint(1, 2))
+        paragraphs = self._inject(original.paragraphs, source, original.title,
+                                  self.rng.randint(0, 2))
         return Item(f"o{number}", f"s{number}", "original", source, self._date(),
                     original.title, "\n\n".join(paragraphs), original.language)
 
@@ -232,7 +243,7 @@ class Generator:
         """A republished copy of ``first`` (the original's item) on another site."""
         source = self.rng.choice([s for s in self.sources if s != first.source])
         paragraphs = self._rearrange(original.paragraphs, edits.drops)
-        paragraphs = self._alter(paragraphs, edits.altered, original.language)
+        paragraphs = self._alter(paragraphs, edits, original.language)
         paragraphs = self._inject(paragraphs, source, original.title, self.rng.randint(1, 4))
         published = first.published + timedelta(minutes=self.rng.randrange(60, 60 * 24 * 10))
         return Item(f"{first.id}-c{index}", first.story, "copy", source, published,

@@ -45,9 +45,11 @@ from benchmarks.corpora import DEFAULT_CORPORA
 from benchmarks.republish import Edits, Item, Original, generate, load_originals
 from benchmarks.story_scoring import PairScore, pairwise
 
-#: the edit strengths of the breaking-point table: (paragraphs, share of sentences)
+#: the edit strengths of the breaking-point table: (paragraphs, share of sentences,
+#: share of an altered sentence's words)
 STRENGTHS = [Edits(0, 0.0), Edits(1, 0.1), Edits(2, 0.2), Edits(3, 0.3), Edits(4, 0.4),
-             Edits(5, 0.5), Edits(6, 0.6), Edits(8, 0.8)]
+             Edits(5, 0.5), Edits(6, 0.6), Edits(8, 0.8), Edits(10, 1.0),
+             Edits(10, 1.0, 0.35), Edits(10, 1.0, 0.5)]
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.93
 SIMHASH_DISTANCES = range(0, 17)
 _TOKEN = re.compile(r"\w+")
@@ -113,7 +115,7 @@ def simhash_labels(features: str, distance: int) -> Callable[[Sequence[str]], La
 def minhash_labels(texts: Sequence[str]) -> Labels:
     from archive.core import nearcopy
 
-    return list(nearcopy.group([nearcopy.signature(t) for t in texts]))
+    return list(nearcopy.group_texts(texts))
 
 
 Curve = list[tuple[str, int, PairScore]]
