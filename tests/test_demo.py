@@ -112,3 +112,25 @@ def test_demo_command(tmp_path: Path) -> None:
         refused = CliRunner().invoke(main, ["demo", "--db", db])
         assert refused.exit_code in (1, 2) and message in refused.output, refused.output
         assert "Serving demo site" not in refused.output
+
+
+def test_one_story_spreads_across_the_three_sites(demo_archive: tuple[str, dict]) -> None:
+    """The republished copies are near-copies of their first publication once crawled,
+    and no other two demo articles are (the grouping the archive's stories use)."""
+    from archive.core.nearcopy import group_texts
+
+    db_url, run = demo_archive
+    stored = _stored(db_url)
+    keys = sorted(stored)
+    groups: dict[int, set[tuple[str, str]]] = {}
+    for key, group in zip(keys, group_texts(stored[k].text for k in keys), strict=True):
+        groups.setdefault(group, set()).add(key)
+    shared = [members for members in groups.values() if len(members) > 1]
+    (story,) = MANIFEST["stories"]
+    expected = {(urlsplit(run["sites"][a["site"]]).netloc, a["path"])
+                for a in [story["first"], *story["copies"]]}
+    assert shared == [expected]
+    first = stored[(urlsplit(run["sites"][story["first"]["site"]]).netloc,
+                    story["first"]["path"])]
+    assert all(first.published < stored[key].published for key in expected - {
+        (first.source.domain, urlsplit(first.url).path)})
