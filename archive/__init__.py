@@ -7,7 +7,7 @@ The public API, imported on first use so that ``import archive.extraction`` (or
   :class:`Article`, :data:`EXTRACTOR_VERSION`;
 - research: :class:`Archive` and its result types (:class:`SearchHit`,
   :class:`SearchResults`, :class:`CountRow`, :class:`ArticleView`,
-  :class:`ArchiveStats`, :class:`ImportReport`);
+  :class:`ArchiveStats`, :class:`StoryList`, :class:`StoryView`, :class:`ImportReport`);
 - errors: :class:`ArchiveError` and its subclasses (:mod:`archive.exceptions`).
 """
 
@@ -24,6 +24,7 @@ from archive.exceptions import (
     ExtractionError,
     MissingDependency,
     QueryError,
+    StoryNotFound,
     UnknownSource,
 )
 
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
         CountRow,
         SearchHit,
         SearchResults,
+        StoryList,
+        StoryView,
     )
     from archive.storage.importer import ImportReport
 
@@ -57,6 +60,8 @@ _LAZY = {
     "CountRow": "archive.research.results",
     "SearchHit": "archive.research.results",
     "SearchResults": "archive.research.results",
+    "StoryList": "archive.research.results",
+    "StoryView": "archive.research.results",
     "ImportReport": "archive.storage.importer",
 }
 
@@ -88,6 +93,9 @@ __all__ = [
     "QueryError",
     "SearchHit",
     "SearchResults",
+    "StoryList",
+    "StoryNotFound",
+    "StoryView",
     "UnknownSource",
     "__version__",
     "extract_article",

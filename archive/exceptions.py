@@ -7,6 +7,7 @@ Hierarchy::
     ├── QueryError                a search query or filter is malformed
     │   └── UnknownSource         a source filter names no source of the archive
     ├── ArticleNotFound           no article has the id or URL asked for
+    ├── StoryNotFound             no story has the id asked for
     ├── VersionNotFound           an article has no version with the number asked for
     ├── ExportError               an export cannot be written (or needs a missing library)
     ├── SourcesError              a sources file is missing, malformed or invalid
@@ -39,6 +40,10 @@ class UnknownSource(QueryError):
 
 class ArticleNotFound(ArchiveError):
     """No article in the archive has the id or URL asked for."""
+
+
+class StoryNotFound(ArchiveError):
+    """No story in the archive has the id asked for."""
 
 
 class VersionNotFound(ArchiveError):

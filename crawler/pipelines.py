@@ -58,6 +58,7 @@ class ArchivePipeline:
         assert crawler.stats is not None
         self.crawler = crawler
         self.db_url: str | None = crawler.settings.get("ARCHIVE_DB")
+        self.stories: bool = crawler.settings.getbool("ARCHIVE_STORIES")
         self.stats: StatsCollector = crawler.stats
         self.engine: Engine | None = None
         self.sessions: sessionmaker[Session] | None = None
@@ -198,7 +199,7 @@ class ArchivePipeline:
         try:
             with self.sessions.begin() as session:
                 outcome, record = store_article(session, article, item.page,
-                                                crawl_id=self.crawl_id)
+                                                crawl_id=self.crawl_id, stories=self.stories)
                 if self.source is not None:
                     self._record_article(session, item, record, outcome)
         except SQLAlchemyError as exc:

@@ -68,6 +68,9 @@ ARCHIVE_CONTACT = None
 ARCHIVE_RETRY_BACKOFF = 2.0
 #: The longest wait a Retry-After header may ask for; longer, and the page is not retried.
 ARCHIVE_MAX_RETRY_AFTER = 300.0
+#: Place each new or changed article in its story (near-copies across sources) as it is
+#: written; False leaves that to ``viral-archive stories rebuild`` (imports: ``--no-stories``).
+ARCHIVE_STORIES = True
 
 # Crawling through a shared frontier (``viral-archive worker``; see docs/scaling.md).
 #: Which frontier of the Redis server (its keys are viral-archive:NAME:*).

@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 #: copied in this order (parents before children)
 TABLE_ORDER = ("sources", "crawls", "articles", "article_versions", "raw_pages",
-               "crawl_errors", "url_states", "crawl_locks")
+               "crawl_errors", "url_states", "crawl_locks", "stories", "story_articles",
+               "story_bands")
 
 ProgressCallback = Callable[[str, int, int], None]
 

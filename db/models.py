@@ -3,7 +3,9 @@
 ``Source`` 1—n ``Article`` 1—n ``ArticleVersion`` (earlier states of an edited article)
 and ``RawPage`` (the pages as fetched); ``Crawl`` 1—n ``CrawlError``. ``UrlState`` keeps
 what the crawler knows of each URL of a source (for incremental re-crawls) and
-``CrawlLock`` the sources being crawled right now.
+``CrawlLock`` the sources being crawled right now. ``Story`` 1—n ``StoryArticle`` groups
+near-copies of one article across sources, found through ``StoryBand`` (see
+``archive.core.nearcopy`` and ``archive.storage.stories``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db.types import UTCDateTime
@@ -217,3 +228,57 @@ class CrawlLock(Base):
     acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: a lock past this time is stale (its holder died) and may be taken over
     expires_at: Mapped[datetime]
+
+
+class Story(Base):
+    """A story: an article and its near-copies (republications) across sources.
+
+    Every article with a story link belongs to exactly one story, alone until a near-copy
+    arrives. The columns are aggregates of the members, kept up to date by
+    ``archive.storage.stories`` whenever a member joins or leaves.
+    """
+
+    __tablename__ = "stories"
+    # the ranked list (most sources, then fastest spread) reads this index in order
+    __table_args__ = (Index("ix_stories_n_sources_spread", "n_sources", "spread_seconds"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the representative headline: the first member's title
+    title: Mapped[str | None] = mapped_column(Text)
+    #: the member that ran the story first
+    first_article_id: Mapped[int | None]
+    #: when the story first appeared: the earliest ``published`` of its members, or,
+    #: when none has a date, their earliest ``first_seen``
+    first_seen: Mapped[datetime] = mapped_column(index=True)
+    #: ``"published"`` or ``"first_seen"``: which of the two ``first_seen`` is
+    first_seen_kind: Mapped[str] = mapped_column(String(16))
+    #: the latest member's time (``published``, else ``first_seen``)
+    last_seen: Mapped[datetime]
+    n_sources: Mapped[int]
+    n_articles: Mapped[int]
+    #: seconds from ``first_seen`` until the last of its sources first ran it: the
+    #: smaller, the faster the story spread
+    spread_seconds: Mapped[int]
+
+
+class StoryArticle(Base):
+    """An article's story, and the near-copy signature it was placed by (``None`` for a
+    text too short to have one)."""
+
+    __tablename__ = "story_articles"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class StoryBand(Base):
+    """One LSH band key of an article's signature: articles sharing a key are candidate
+    near-copies. The primary key is the lookup index (a table without rowid on SQLite)."""
+
+    __tablename__ = "story_bands"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -24,6 +24,7 @@ from archive.cli.progress import EXIT_INTERRUPTED
 from archive.cli.raw import export_warc_command, reextract_command
 from archive.cli.research import count, export, import_command, stats
 from archive.cli.sources import schedule, sources
+from archive.cli.stories import stories, story
 from archive.cli.web import serve
 from archive.exceptions import ArchiveError
 from crawler.runner import CrawlInterrupted
@@ -79,5 +80,5 @@ def main(verbose: int) -> None:
 
 for _command in (crawl, search, show, demo, history, reextract_command, export_warc_command,
                  serve, count, export, stats, import_command, worker, enqueue, sources,
-                 schedule, db_group):
+                 schedule, db_group, stories, story):
     main.add_command(_command)

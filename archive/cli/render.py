@@ -24,6 +24,13 @@ def _day(value: datetime | None) -> str:
     return value.date().isoformat() if value else "—"
 
 
+def story_label(story_id: int | None, size: int | None) -> str:
+    """``12 (3 articles)``: an article's story and its size; ``—`` without one."""
+    if story_id is None:
+        return "—"
+    return f"{story_id} ({size} article{'' if size == 1 else 's'})"
+
+
 def hit_row(hit: SearchHit) -> dict[str, Any]:
     """A search hit as plain JSON-ready values."""
     return hit.to_dict()
@@ -59,13 +66,13 @@ def write_hits(hits: Iterable[SearchHit], fmt: str, out: TextIO, console: Consol
             written += 1
     else:
         table = Table(show_lines=False)
-        for column in ("id", "published", "source", "title", "snippet"):
+        for column in ("id", "published", "source", "title", "snippet", "story"):
             table.add_column(column, overflow="fold")
         for hit in hits:
             # Text(), not str: titles and snippets hold brackets rich would read as markup
             table.add_row(
                 str(hit.id), _day(hit.published), Text(hit.source), Text(hit.title or ""),
-                Text(hit.snippet),
+                Text(hit.snippet), story_label(hit.story_id, hit.story_articles),
             )
             written += 1
         console.print(table)

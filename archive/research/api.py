@@ -37,11 +37,16 @@ from archive.research.results import (
     CountRow,
     SearchHit,
     SearchResults,
+    StoryList,
+    StoryView,
     VersionView,
 )
 from archive.research.stats import archive_stats
+from archive.research.stories import DEFAULT_LIMIT as DEFAULT_STORY_LIMIT
+from archive.research.stories import list_stories, story_view
 from archive.storage.importer import ImportReport, import_jsonl
 from archive.storage.sources import check_source_exists
+from archive.storage.story_rebuild import RebuildReport, rebuild_stories
 from db import open_engine, resolve_db_url, session_factory
 
 logger = logging.getLogger(__name__)
@@ -254,16 +259,55 @@ class Archive:
         """
         return self._read(article_history, ref)
 
+    def stories(self, query: str | None = None, *, since: DateLike = None,
+                until: DateLike = None, min_sources: int = 1,
+                limit: int = DEFAULT_STORY_LIMIT) -> StoryList:
+        """Stories — an article and its near-copies across sources — ranked by number of
+        sources, then by how fast they spread; each with its members.
+
+        ``query`` keeps the stories holding a matching article; ``since`` / ``until``
+        bound when a story first appeared; ``limit`` 0 lists them all.
+
+            arc.stories("heatwave", min_sources=3).to_pandas()
+
+        Raises:
+            QueryError: the query or a value is malformed.
+        """
+        filters = Filters.build(since=since, until=until)
+        return self._read(list_stories, query, filters, min_sources=min_sources, limit=limit)
+
+    def story(self, story_id: int) -> StoryView:
+        """One story: who ran it first, who followed and when, under which headlines.
+
+        Raises:
+            StoryNotFound: no story has that id.
+        """
+        return self._read(story_view, story_id)
+
+    def rebuild_stories(self, *, resume: bool = False,
+                        on_progress: Callable[[int, int], None] | None = None
+                        ) -> RebuildReport:
+        """Compute every article's story again (e.g. after the parameters in
+        ``archive.core.nearcopy`` changed); ``resume`` only places articles without one.
+
+        Raises:
+            RebuildInterrupted: Ctrl-C; the articles placed until then keep their story.
+        """
+        return rebuild_stories(self._sessions, resume=resume, on_progress=on_progress)
+
     def import_jsonl(
-        self, path: str | Path, *, on_progress: ProgressCallback | None = None
+        self, path: str | Path, *, on_progress: ProgressCallback | None = None,
+        stories: bool = True,
     ) -> ImportReport:
         """Add the articles of a JSON Lines file (one object per line: url, title, text,
         published, authors, source, language; other keys kept as extra metadata).
 
         Bad lines are reported in the result with their line number and reason; good
-        lines are kept. Importing a URL again updates it like a crawl would.
+        lines are kept. Importing a URL again updates it like a crawl would. ``stories``
+        places each new or changed article in its story.
 
         Raises:
             ArchiveError: the file cannot be read.
         """
-        return import_jsonl(self._sessions, Path(path), on_progress=on_progress)
+        return import_jsonl(self._sessions, Path(path), on_progress=on_progress,
+                            stories=stories)

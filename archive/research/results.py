@@ -3,8 +3,9 @@
 These dataclasses are the contract between the query layer and its users (the CLI, the
 web API, notebooks): :class:`SearchHit` / :class:`SearchResults` from a search,
 :class:`CountRow` from a count over time, :class:`ArticleView` for one article with its
-earlier versions, :class:`ArchiveStats` for the archive as a whole (an import's report,
-``ImportReport``, is :mod:`archive.storage.importer`'s).
+earlier versions, :class:`ArchiveStats` for the archive as a whole, :class:`StoryList` and
+:class:`StoryView` for stories of near-copies (an import's report, ``ImportReport``, is
+:mod:`archive.storage.importer`'s).
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class ArchivedIdentity:
     source: str
     #: the source's name (the site's own name, or the name an import gave), if known
     source_name: str | None
+    #: the story the article belongs to (its near-copies across sources; see
+    #: :class:`StoryView`), ``None`` when stories were not computed for it
+    story_id: int | None
+    #: how many articles that story holds (1: no copy known)
+    story_articles: int | None
 
 
 @dataclass(kw_only=True)
@@ -204,3 +210,118 @@ class ArchiveStats:
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON-ready values."""
         return json_ready(asdict(self))
+
+
+@dataclass(kw_only=True)
+class StoryMember:
+    """One copy of a story: which article, where and when it ran, under which headline."""
+
+    id: int
+    url: str
+    #: the source's domain, and its name if known
+    source: str
+    source_name: str | None
+    published: datetime | None
+    first_seen: datetime
+    title: str | None
+    #: when this copy appeared (``published``, else ``first_seen``) and how many seconds
+    #: after the story's ``first_seen`` (negative when it was seen before the earliest date)
+    appeared: datetime
+    after_seconds: int
+
+
+@dataclass(kw_only=True)
+class StorySummary:
+    """A story: an article and its near-copies across sources, with its members in the
+    order they appeared.
+
+    ``first_seen`` is the earliest ``published`` date of the members or, when none has
+    one, the earliest time one was seen (``first_seen_kind`` says which); ``title`` is the
+    first member's headline; ``spread_seconds`` is the time until the last of its
+    ``sources`` first ran it.
+    """
+
+    id: int
+    title: str | None
+    first_seen: datetime
+    first_seen_kind: str
+    last_seen: datetime
+    sources: int
+    articles: int
+    spread_seconds: int
+    members: list[StoryMember]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as JSON-ready values."""
+        return json_ready(asdict(self))
+
+
+@dataclass(kw_only=True)
+class Headline:
+    """One headline a story ran under: how many copies used it, and the first of them."""
+
+    title: str | None
+    articles: int
+    first_appeared: datetime
+    first_source: str
+
+
+@dataclass(kw_only=True)
+class StoryView(StorySummary):
+    """One story with its timeline (``members``, first first) and headline variants
+    (most used first)."""
+
+    headlines: list[Headline]
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The members (the timeline) as a pandas DataFrame, one row per copy.
+
+        Raises:
+            ArchiveError: pandas is not installed.
+        """
+        pd = require("pandas", feature="to_pandas()", extra="pandas")
+        frame = pd.DataFrame([asdict(member) for member in self.members],
+                             columns=list(StoryMember.__dataclass_fields__))
+        for column in ("published", "first_seen", "appeared"):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+        return frame
+
+
+@dataclass
+class StoryList(Sequence[StorySummary]):
+    """Stories, most sources first, then fastest spread."""
+
+    stories: list[StorySummary]
+
+    @overload
+    def __getitem__(self, index: int) -> StorySummary: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[StorySummary]: ...
+    def __getitem__(self, index: int | slice) -> StorySummary | list[StorySummary]:
+        return self.stories[index]
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+    def __iter__(self) -> Iterator[StorySummary]:
+        return iter(self.stories)
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """Each story as JSON-ready values, with its members."""
+        return [story.to_dict() for story in self.stories]
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The stories as a pandas DataFrame, one row per story (``members`` holds the
+        ids of its articles).
+
+        Raises:
+            ArchiveError: pandas is not installed.
+        """
+        pd = require("pandas", feature="to_pandas()", extra="pandas")
+        rows = [{**{f.name: getattr(story, f.name) for f in fields(StorySummary)},
+                 "members": [member.id for member in story.members]}
+                for story in self.stories]
+        frame = pd.DataFrame(rows, columns=[f.name for f in fields(StorySummary)])
+        for column in ("first_seen", "last_seen"):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+        return frame

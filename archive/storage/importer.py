@@ -130,10 +130,12 @@ class _BatchWriter:
     """Writes batches of imported articles, each batch in one transaction; a batch the
     database refuses is written again line by line, to name the lines at fault."""
 
-    def __init__(self, sessions: sessionmaker[Session], report: ImportReport) -> None:
+    def __init__(self, sessions: sessionmaker[Session], report: ImportReport, *,
+                 stories: bool) -> None:
         self.sessions = sessions
         self.report = report
         self.source_ids: dict[str, int] = {}
+        self.stories = stories
 
     def write(self, batch: list[ImportedArticle]) -> None:
         """Store ``batch``; a line the database refuses is reported, the others kept.
@@ -162,7 +164,7 @@ class _BatchWriter:
 
     def _write(self, batch: list[ImportedArticle]) -> None:
         with self.sessions.begin() as session:
-            writer = ArticleWriter(session, source_ids=self.source_ids)
+            writer = ArticleWriter(session, source_ids=self.source_ids, stories=self.stories)
             written = writer.write([item.article for item in batch])
         for result in written:
             if result.outcome is Outcome.NEW:
@@ -201,8 +203,12 @@ def import_jsonl(
     *,
     batch_size: int = BATCH,
     on_progress: Callable[[int], None] | None = None,
+    stories: bool = True,
 ) -> ImportReport:
     """Import the JSON Lines file at ``path``; see the module docstring.
+
+    ``stories`` places each new or changed article in its story (``stories rebuild``
+    places those imported without).
 
     ``on_progress`` is called with the number of lines read after every
     :data:`PARSE_CHUNK` lines.
@@ -214,7 +220,7 @@ def import_jsonl(
     """
     started = time.monotonic()
     report = ImportReport()
-    writer = _BatchWriter(sessions, report)
+    writer = _BatchWriter(sessions, report, stories=stories)
     try:
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size > PARALLEL_FROM_BYTES
     except OSError as exc:

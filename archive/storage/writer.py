@@ -44,6 +44,7 @@ from archive.storage.rawpages import (
     read_raw_page,
 )
 from archive.storage.sources import source_id
+from archive.storage.stories import place_written
 from db import models
 
 #: the table itself: a Core insert skips the ORM's per-row bookkeeping
@@ -113,6 +114,12 @@ class Written:
     outcome: Outcome
     article_id: int | None
 
+    @property
+    def placed(self) -> bool:
+        """True when the article's story must be (re)considered: it is new, or its text or
+        title changed (see :mod:`archive.storage.stories`)."""
+        return self.outcome is not Outcome.UNCHANGED
+
 
 class Known(NamedTuple):
     """An archived URL's article id and content hash."""
@@ -154,10 +161,12 @@ class ArticleWriter:
     """
 
     def __init__(self, session: Session, *, crawl_id: int | None = None,
-                 source_ids: dict[str, int] | None = None) -> None:
+                 source_ids: dict[str, int] | None = None, stories: bool = True) -> None:
         self.session = session
         self.crawl_id = crawl_id
         self.source_ids = source_ids if source_ids is not None else {}
+        #: place new and changed articles in their stories (``ARCHIVE_STORIES``)
+        self.stories = stories
 
     def write(self, items: Sequence[Incoming]) -> list[Written]:
         """Archive ``items`` (distinct URLs), in order; what each one did.
@@ -201,6 +210,8 @@ class ArticleWriter:
             insert_rows(self.session.connection(), bulk)
         if seen:
             self._move_last_seen(seen)
+        if self.stories:  # last: on PostgreSQL it holds a lock until the commit
+            place_written(self.session, items, written)
         return written
 
     def _known(self, urls: list[str]) -> dict[str, Known]:
@@ -340,10 +351,12 @@ def apply_article(record: models.Article, article: Article) -> None:
 
 
 def store_article(session: Session, article: Article, page: FetchedPage, *,
-                  crawl_id: int | None = None) -> tuple[Outcome, models.Article]:
+                  crawl_id: int | None = None, stories: bool = True
+                  ) -> tuple[Outcome, models.Article]:
     """Archive ``article``, read from ``page``, in the caller's transaction; returns what
-    it did and the stored row."""
-    written = ArticleWriter(session, crawl_id=crawl_id).write([Incoming.crawled(article, page)])
+    it did and the stored row. ``stories``: place it in its story."""
+    writer = ArticleWriter(session, crawl_id=crawl_id, stories=stories)
+    written = writer.write([Incoming.crawled(article, page)])
     outcome, article_id = written[0].outcome, written[0].article_id
     assert article_id is not None  # a crawled page is never inserted in bulk
     return outcome, session.get_one(models.Article, article_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, not_, or_
+from sqlalchemy import ColumnElement, and_, not_, or_, select
 
 from archive.research.query.filters import Filters
 from archive.research.query.nodes import And, Field, Leaf, Node, Not, Or, Prefix, Term
@@ -74,11 +74,22 @@ def filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 
 
+def _story_columns() -> dict[str, Any]:
+    """The article's story id and size, looked up by its id (correlated subqueries)."""
+    member = models.StoryArticle
+    story_id = select(member.story_id).where(member.article_id == models.Article.id)
+    size = (select(models.Story.n_articles)
+            .join(member, member.story_id == models.Story.id)
+            .where(member.article_id == models.Article.id))
+    return {"story_id": story_id.scalar_subquery().label("story_id"),
+            "story_articles": size.scalar_subquery().label("story_articles")}
+
+
 def article_columns(names: Iterable[str]) -> list[Any]:
     """The columns holding these fields of an archived article, labelled by field name:
-    the article's own columns, and ``source`` / ``source_name`` from its ``Source`` (join
-    it into the statement)."""
-    of_source = {"source": models.Source.domain.label("source"),
-                 "source_name": models.Source.name.label("source_name")}
+    the article's own columns, ``source`` / ``source_name`` from its ``Source`` (join
+    it into the statement), and its story's id and size."""
+    derived = {"source": models.Source.domain.label("source"),
+               "source_name": models.Source.name.label("source_name"), **_story_columns()}
     table = models.Article.__table__.c
-    return [of_source[name] if name in of_source else table[name] for name in names]
+    return [derived[name] if name in derived else table[name] for name in names]
