@@ -34,6 +34,7 @@ import math
 import random
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -154,6 +155,45 @@ def load_originals(corpora: Path) -> list[Original]:
     return kept
 
 
+def substitute(sentence: str, share: float, vocabulary: Sequence[str],
+               rng: random.Random) -> str:
+    """``sentence`` with a ``share`` of its words (at least one) replaced by words of
+    ``vocabulary``."""
+    words = sentence.split(" ")
+    count = max(1, round(len(words) * share))
+    for index in rng.sample(range(len(words)), min(count, len(words))):
+        words[index] = rng.choice(vocabulary)
+    return " ".join(words)
+
+
+def alter(paragraphs: list[str], edits: Edits, vocabulary: Sequence[str],
+          rng: random.Random) -> list[str]:
+    """``paragraphs`` with a share ``edits.altered`` of their sentences altered by word
+    substitutions (``edits.words`` of their words)."""
+    split = [_SENTENCE.split(p) for p in paragraphs]
+    places = [(i, j) for i, sentences in enumerate(split) for j in range(len(sentences))]
+    for i, j in rng.sample(places, round(edits.altered * len(places))):
+        split[i][j] = substitute(split[i][j], edits.words, vocabulary, rng)
+    return [" ".join(sentences) for sentences in split]
+
+
+def rearrange(paragraphs: list[str], operations: int, rng: random.Random) -> list[str]:
+    """``operations`` paragraphs dropped or moved, each at even odds, but at most a third
+    of them dropped (the rest moved)."""
+    out = list(paragraphs)
+    most_dropped = len(paragraphs) // 3
+    dropped = 0
+    for _ in range(operations):
+        index = rng.randrange(len(out))
+        if dropped < most_dropped and rng.random() < 0.5:
+            del out[index]
+            dropped += 1
+        else:
+            moved = out.pop(index)
+            out.insert(rng.randrange(len(out) + 1), moved)
+    return out
+
+
 class Generator:
     """Makes copies, topic articles and follow-ups of ``originals`` from ``rng``."""
 
@@ -196,33 +236,15 @@ class Generator:
         return out
 
     def _substitute(self, sentence: str, language: str, share: float = 0.2) -> str:
-        words = sentence.split(" ")
         vocabulary = self.vocabulary.get(language) or self.vocabulary["en"]
-        count = max(1, round(len(words) * share))
-        for index in self.rng.sample(range(len(words)), min(count, len(words))):
-            words[index] = self.rng.choice(vocabulary)
-        return " ".join(words)
+        return substitute(sentence, share, vocabulary, self.rng)
 
     def _alter(self, paragraphs: list[str], edits: Edits, language: str) -> list[str]:
-        split = [_SENTENCE.split(p) for p in paragraphs]
-        places = [(i, j) for i, sentences in enumerate(split) for j in range(len(sentences))]
-        for i, j in self.rng.sample(places, round(edits.altered * len(places))):
-            split[i][j] = self._substitute(split[i][j], language, edits.words)
-        return [" ".join(sentences) for sentences in split]
+        vocabulary = self.vocabulary.get(language) or self.vocabulary["en"]
+        return alter(paragraphs, edits, vocabulary, self.rng)
 
     def _rearrange(self, paragraphs: list[str], operations: int) -> list[str]:
-        out = list(paragraphs)
-        most_dropped = len(paragraphs) // 3
-        dropped = 0
-        for _ in range(operations):
-            index = self.rng.randrange(len(out))
-            if dropped < most_dropped and self.rng.random() < 0.5:
-                del out[index]
-                dropped += 1
-            else:
-                moved = out.pop(index)
-                out.insert(self.rng.randrange(len(out) + 1), moved)
-        return out
+        return rearrange(paragraphs, operations, self.rng)
 
     def _headline(self, title: str, language: str) -> str:
         words = self._substitute(title, language).split(" ")
