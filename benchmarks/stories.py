@@ -13,6 +13,8 @@ Method (figures in ``docs/benchmarks.md``, "Stories"):
   moved, sentences altered by word substitutions, boilerplate and teasers injected), a
   topic article (the same distinctive words in other sentences) and a follow-up (quotes
   one paragraph) per original. A seed names a data set.
+- Also reported: for each real article, whether it was joined with its nearest other
+  real article in topic (tf·idf cosine): pairs of real articles on similar subjects.
 - Scores: pairwise precision and recall (``benchmarks/story_scoring.py``) of the
   grouping against the truth (an item's story is its original's).
 - MinHash: ``archive.core.nearcopy`` as the archive uses it. SimHash: 64-bit
@@ -151,6 +153,26 @@ def false_pairs(items: Sequence[Item], labels: Labels) -> Counter[str]:
     return kinds
 
 
+def topic_neighbours(items: Sequence[Item]) -> list[tuple[int, int, float]]:
+    """For each original, the other original nearest in topic: the largest cosine of
+    their tf·idf word vectors (real articles on similar subjects, different texts)."""
+    originals = [i for i, item in enumerate(items) if item.kind == "original"]
+    tokens = {i: Counter(words(items[i].text)) for i in originals}
+    frequency = Counter(w for counts in tokens.values() for w in counts)
+    idf = {w: math.log(len(originals) / n) for w, n in frequency.items()}
+    vectors = {}
+    for i, counts in tokens.items():
+        vector = {w: c * idf[w] for w, c in counts.items() if idf[w] > 0}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors[i] = {w: v / norm for w, v in vector.items()}
+    pairs = []
+    for i in originals:
+        best = max(((sum(v * vectors[j].get(w, 0.0) for w, v in vectors[i].items()), j)
+                    for j in originals if j != i), default=(0.0, i))
+        pairs.append((i, best[1], best[0]))
+    return pairs
+
+
 def end_to_end(items: Sequence[Item], workdir: Path) -> tuple[Labels, float]:
     """Import ``items`` into a fresh SQLite archive; their story ids as stored, and the
     import's articles per second."""
@@ -245,6 +267,13 @@ def main(argv: list[str] | None = None) -> int:
         print(_row(name, score(report, labels), ms))
     for name, labels in labelled.items():
         print(f"wrong pairs of {name}: {dict(false_pairs(report, labels)) or 'none'}")
+    neighbours = topic_neighbours(report)
+    cosines = [c for _, _, c in neighbours]
+    print(f"\nEach real article and its nearest real article in topic (tf·idf cosine median "
+          f"{statistics.median(cosines):.2f}, max {max(cosines):.2f}): pairs joined")
+    for name, labels in labelled.items():
+        joined = sum(labels[i] == labels[j] for i, j, _ in neighbours)
+        print(f"  {name}: {joined} of {len(neighbours)}")
 
     print(f"\nBy edit strength (every copy edited alike), seed {args.seed}:")
     names = list(groupers)
