@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,23 @@ def test_originals_are_real_texts_each_once() -> None:
     texts = [" ".join(o.paragraphs) for o in originals]
     assert len(set(texts)) == len(texts)
     assert all(len(o.paragraphs) >= 3 for o in originals)
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="needs ../shared/corpora")
+def test_speed_set_has_stories_but_no_accidental_giant_one() -> None:
+    """The speed benchmark's articles: its copies group with what they copy, and the
+    other articles stay apart (the search set's paragraph mixes did not)."""
+    from archive.core.nearcopy import group_texts
+    from benchmarks.search import load_pools
+    from benchmarks.story_speed import articles, corpus_texts
+
+    texts = corpus_texts(load_pools(CORPORA))
+    records = list(articles(texts, 1500, random.Random(3), copy_share=0.1))
+    copies = sum(" (via " in str(r["title"]) for r in records)
+    assert 100 < copies < 200
+    groups = group_texts(str(r["text"]) for r in records)
+    sizes = Counter(groups)
+    in_stories = sum(n for n in sizes.values() if n > 1)
+    # every copy is in a story with its original: about 2 articles a copy, chains fewer
+    assert copies * 1.5 < in_stories < copies * 2.2
+    assert max(sizes.values()) <= 12
