@@ -13,8 +13,9 @@ Method (figures in ``docs/benchmarks.md``, "Stories"):
   changes. Each paragraph is 2–5 sentences of corpus pages of the article's language
   instead of a whole corpus paragraph: the search set's paragraph mixes share whole
   paragraphs with thousands of other articles, which made 8,852 of 20,000 articles one
-  story; languages of fewer than ``MIN_SENTENCES`` sentences are left out for the same
-  reason (English, German, Russian and French remain). And a share ``--copy-share``
+  story; for the same reason, languages of fewer than ``MIN_SENTENCES`` sentences are
+  left out (English, German, Russian and French remain), and so are repeated sentences
+  and "sentences" longer than 50 words (unsplit blocks). And a share ``--copy-share``
   (10 %) of the articles are republished copies of one of the 2,000 articles before
   them, edited as the quality benchmark's in-spec copies (``benchmarks/republish.py``),
   from another source, 1 hour to 10 days later.
@@ -61,6 +62,9 @@ from db import models
 RECENT = 2_000
 #: articles are written in the languages of at least this many corpus sentences
 MIN_SENTENCES = 500
+#: the sentences drawn, each once: a longer "sentence" is an unsplit block of text, and
+#: two articles drawing the same block would be near-copies by accident
+SENTENCE_WORDS = (4, 50)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -74,11 +78,13 @@ class Texts:
 
 
 def corpus_texts(pools: list[Pool]) -> Texts:
-    sentences: dict[str, list[str]] = {}
+    found: dict[str, dict[str, None]] = {}  # ordered sets
     for pool in pools:
         for paragraph in pool.paragraphs:
-            sentences.setdefault(pool.language, []).extend(
-                s for s in _SENTENCE.split(paragraph) if len(s.split()) >= 4)
+            found.setdefault(pool.language, {}).update(dict.fromkeys(
+                s for s in _SENTENCE.split(paragraph)
+                if SENTENCE_WORDS[0] <= len(s.split()) <= SENTENCE_WORDS[1]))
+    sentences = {lang: list(ss) for lang, ss in found.items()}
     words = {lang: sorted({w for s in ss for w in s.split() if w.isalpha()})
              for lang, ss in sentences.items()}
     # a language of few sentences would make its articles near-copies of each other
