@@ -66,13 +66,17 @@ def write_hits(hits: Iterable[SearchHit], fmt: str, out: TextIO, console: Consol
             written += 1
     else:
         table = Table(show_lines=False)
-        for column in ("id", "published", "source", "title", "snippet", "story"):
+        for column in ("id", "published", "source", "title", "snippet"):
             table.add_column(column, overflow="fold")
         for hit in hits:
             # Text(), not str: titles and snippets hold brackets rich would read as markup
+            snippet = Text(hit.snippet)
+            if hit.story_articles and hit.story_articles > 1:  # copies elsewhere: say so
+                snippet.append(f"\nstory {story_label(hit.story_id, hit.story_articles)}",
+                               style="dim")
             table.add_row(
                 str(hit.id), _day(hit.published), Text(hit.source), Text(hit.title or ""),
-                Text(hit.snippet), story_label(hit.story_id, hit.story_articles),
+                snippet,
             )
             written += 1
         console.print(table)

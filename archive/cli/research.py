@@ -25,6 +25,7 @@ from archive.research.export import FORMATS, csv_row
 from archive.research.results import ArchiveStats, CountRow
 from archive.storage.importer import BATCH as IMPORT_BATCH
 from archive.storage.importer import ImportInterrupted, ImportReport
+from crawler import settings as defaults
 
 #: bad lines listed after an import (all of them are counted)
 SHOWN_IMPORT_ERRORS = 20
@@ -200,7 +201,10 @@ INTERRUPTED = 130
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
-def import_command(file: Path, db_url: str | None) -> None:
+@click.option("--stories/--no-stories", default=defaults.ARCHIVE_STORIES, show_default=True,
+              help="Place each new or changed article in its story as it is stored "
+                   "(--no-stories leaves that to `stories rebuild --resume`).")
+def import_command(file: Path, db_url: str | None, stories: bool) -> None:
     """Import articles from a JSON Lines file (one JSON object per line).
 
     Keys: url and text (required), title, published, authors, source, language; the
@@ -219,7 +223,7 @@ def import_command(file: Path, db_url: str | None) -> None:
         size = file.stat().st_size
         try:
             with progress_bar("importing", None) as update:
-                report = archive.import_jsonl(file, on_progress=update)
+                report = archive.import_jsonl(file, on_progress=update, stories=stories)
         except ImportInterrupted as interrupted:
             print_import_report(interrupted.report, file, size, console)
             console.print(

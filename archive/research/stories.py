@@ -18,7 +18,7 @@ from archive.exceptions import QueryError, StoryNotFound
 from archive.research.query.engine import plan_query
 from archive.research.query.filters import Filters
 from archive.research.results import Headline, StoryList, StoryMember, StorySummary, StoryView
-from archive.storage.stories import chunks
+from archive.storage.story_sql import chunks
 from db import models
 
 #: stories listed unless a limit is given

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from archive.core import nearcopy
 from archive.core.nearcopy import Signature
 from archive.storage.story_aggregates import Member, aggregate
+from archive.storage.story_sql import among, chunks, insert_many
 from db import models
 
 STORIES: Table = models.Story.__table__  # type: ignore[assignment]
@@ -43,16 +44,6 @@ MEMBERS: Table = models.StoryArticle.__table__  # type: ignore[assignment]
 BANDS: Table = models.StoryBand.__table__  # type: ignore[assignment]
 #: the advisory lock placing articles holds on PostgreSQL (any constant unused elsewhere)
 PLACING_LOCK = 0x5354_4F52_4945_5300 >> 8
-#: values per IN (...) list: below every backend's limit on bound parameters
-CHUNK = 900
-
-
-def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    """``values`` in consecutive slices of at most ``size``."""
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 @dataclass(slots=True)
 class _Placing:
     """The articles of one call being placed, and what it found out about them."""
@@ -89,30 +80,30 @@ class Arrived(Protocol):
     """What :func:`place_written` needs of an article handed to the writer."""
 
     url: str
-    values: dict[str, Any]
+    signature: Signature | None
 
 
 def place_written(session: Session, items: Sequence[Arrived], written: Sequence[Written]
                   ) -> None:
-    """:func:`place_articles` for what an ``ArticleWriter`` just wrote: its new articles
+    """:func:`place_signatures` for what an ``ArticleWriter`` just wrote: its new articles
     and those whose text or title changed (``written[i].placed``); new rows inserted in
     bulk (no id yet) are found by URL."""
     session.flush()
-    texts: dict[int, str] = {}
-    by_url: dict[str, str] = {}
+    signatures: dict[int, Signature | None] = {}
+    by_url: dict[str, Signature | None] = {}
     for item, outcome in zip(items, written, strict=True):
         if not outcome.placed:
             continue
         if outcome.article_id is None:
-            by_url[item.url] = item.values["text"]
+            by_url[item.url] = item.signature
         else:
-            texts[outcome.article_id] = item.values["text"]
+            signatures[outcome.article_id] = item.signature
     article = models.Article.__table__
     for urls in chunks(sorted(by_url)):
         for article_id, url in session.execute(
                 select(article.c.id, article.c.url).where(article.c.url.in_(urls))):
-            texts[article_id] = by_url[url]
-    place_articles(session, texts)
+            signatures[article_id] = by_url[url]
+    place_signatures(session, signatures)
 
 
 def place_articles(session: Session, texts: dict[int, str]) -> None:
@@ -120,11 +111,16 @@ def place_articles(session: Session, texts: dict[int, str]) -> None:
     the caller's transaction (see the module docstring). The articles must be written
     (and flushed) already; an article already placed with the same signature only has
     its story's aggregates refreshed (its title or date may have changed)."""
-    if not texts:
+    place_signatures(session, {article_id: nearcopy.signature(body)
+                               for article_id, body in texts.items()})
+
+
+def place_signatures(session: Session, signatures: dict[int, Signature | None]) -> None:
+    """:func:`place_articles` for articles whose signatures are known already."""
+    if not signatures:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLACING_LOCK})
-    signatures = {article_id: nearcopy.signature(body) for article_id, body in texts.items()}
     placing = _Placing(signatures)
     touched: set[int] = set()
     to_place = _leave_changed(session, placing, touched)
@@ -186,13 +182,11 @@ def split_story(session: Session, story_id: int) -> set[int]:
     for (article_id, _), group in zip(rows, groups, strict=True):
         members[group].append(article_id)
     touched = {story_id}
-    for group, article_ids in members.items():
-        if group == 0:  # the group of the oldest member stays
-            continue
-        new_id = _new_story(session)
+    split = [article_ids for group, article_ids in members.items() if group != 0]
+    # the group of the oldest member (0) stays; the others get stories of their own
+    for article_ids, new_id in zip(split, _new_stories(session, split), strict=True):
         session.execute(update(MEMBERS).where(MEMBERS.c.article_id.in_(article_ids))
                         .values(story_id=new_id))
-        touched.add(new_id)
     return touched
 
 
@@ -203,15 +197,6 @@ def _read(stored: bytes | None) -> Signature | None:
         return None
 
 
-def _new_story(session: Session) -> int:
-    """A new, empty story row (its aggregates are filled in by :func:`refresh_stories`)."""
-    placeholder = {"first_seen": models.utcnow(), "first_seen_kind": "first_seen",
-                   "last_seen": models.utcnow(), "n_sources": 0, "n_articles": 0,
-                   "spread_seconds": 0}
-    return int(session.execute(insert(STORIES).values(placeholder)
-                               .returning(STORIES.c.id)).scalar_one())
-
-
 def _join(session: Session, placing: _Placing, to_place: list[int], touched: set[int]) -> None:
     """Find each article's near-copies, merge their stories, and record its membership
     and band keys."""
@@ -219,9 +204,11 @@ def _join(session: Session, placing: _Placing, to_place: list[int], touched: set
             if (sig := placing.signatures[article_id]) is not None}
     # candidates among the archived articles
     holders: defaultdict[int, list[int]] = defaultdict(list)
-    for some in chunks(sorted({key for ks in keys.values() for key in ks})):
+    if keys:
+        condition, params = among(session, BANDS.c.key,
+                                  sorted({key for ks in keys.values() for key in ks}))
         for key, article_id in session.execute(
-                select(BANDS.c.key, BANDS.c.article_id).where(BANDS.c.key.in_(some))):
+                select(BANDS.c.key, BANDS.c.article_id).where(condition), params):
             holders[key].append(article_id)
     candidates = {article_id: {other for key in ks for other in holders.get(key, ())}
                   for article_id, ks in keys.items()}
@@ -271,23 +258,50 @@ def _record(session: Session, placing: _Placing, to_place: list[int],
     for node in placing.parent:
         if node[0] == "s":
             stories_of[placing.find(node)].add(node[1])
-    membership = []
+    story_of: dict[int, int] = {}
+    fresh: list[list[int]] = []
     for root, article_ids in components.items():
         merged = sorted(stories_of.get(root, set()))
-        story_id = merged[0] if merged else _new_story(session)
-        if len(merged) > 1:
+        if not merged:
+            fresh.append(article_ids)
+            continue
+        if len(merged) > 1:  # the article links stories: the oldest takes the others' members
             session.execute(update(MEMBERS).where(MEMBERS.c.story_id.in_(merged[1:]))
-                            .values(story_id=story_id))
+                            .values(story_id=merged[0]))
             session.execute(delete(STORIES).where(STORIES.c.id.in_(merged[1:])))
             touched.difference_update(merged[1:])
-        touched.add(story_id)
-        membership += [{"article_id": aid, "story_id": story_id,
-                        "signature": sig.to_bytes() if (sig := placing.signatures[aid]) else None}
-                       for aid in article_ids]
-    session.execute(insert(MEMBERS), membership)
-    bands = sorted((key, article_id) for article_id, ks in keys.items() for key in ks)
-    if bands:
-        session.execute(insert(BANDS), [{"key": key, "article_id": aid} for key, aid in bands])
+        touched.add(merged[0])
+        story_of.update(dict.fromkeys(article_ids, merged[0]))
+    for article_ids, story_id in zip(fresh, _new_stories(session, fresh), strict=True):
+        story_of.update(dict.fromkeys(article_ids, story_id))
+    insert_many(session, MEMBERS, ("article_id", "story_id", "signature"), [
+        (aid, story_of[aid], sig.to_bytes() if (sig := placing.signatures[aid]) else None)
+        for aid in to_place])
+    insert_many(session, BANDS, ("key", "article_id"),
+                sorted((key, article_id) for article_id, ks in keys.items() for key in ks))
+
+
+def _new_stories(session: Session, groups: list[list[int]]) -> list[int]:
+    """Insert a story for each group of article ids (none yet in a story), with its
+    aggregates; their ids, in order."""
+    if not groups:
+        return []
+    members = _members_of(session, [aid for group in groups for aid in group])
+    rows = [aggregate([members[aid] for aid in group]) for group in groups]
+    stmt = insert(STORIES).returning(STORIES.c.id, sort_by_parameter_order=True)
+    return [int(story_id) for story_id in session.execute(stmt, rows).scalars()]
+
+
+def _members_of(session: Session, article_ids: list[int]) -> dict[int, Member]:
+    """What the aggregates need of each article."""
+    article = models.Article.__table__
+    found: dict[int, Member] = {}
+    for ids in chunks(article_ids):
+        rows = session.execute(
+            select(article.c.id, article.c.source_id, article.c.published,
+                   article.c.first_seen, article.c.title).where(article.c.id.in_(ids)))
+        found.update({row[0]: Member(*row) for row in rows})
+    return found
 
 
 def refresh_stories(session: Session, story_ids: Iterable[int]) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from archive.core.article import STORED_FIELDS, Article
+from archive.core.nearcopy import Signature, signature
 from archive.core.text import without_control_characters
 from archive.core.urls import article_url, site_of
 from archive.exceptions import ExtractionError
@@ -91,10 +92,14 @@ class Incoming:
     site_name: str | None = None
     page: FetchedPage | None = None
     content_hash: str = field(init=False)
+    #: the text's near-copy signature (``None``: too short), for its story; computed
+    #: here, where the article is made, which for imports is in the parsing processes
+    signature: Signature | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.values = without_control_characters(self.values)  # see archive.core.text
         self.content_hash = content_hash(self.values.get("title"), self.values["text"])
+        self.signature = signature(self.values["text"])
 
     @classmethod
     def crawled(cls, article: Article, page: FetchedPage) -> Incoming:
