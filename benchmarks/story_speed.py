@@ -136,9 +136,13 @@ def articles(texts: Texts, n: int, rng: random.Random, *, copy_share: float,
 
 
 def write_jsonl(records: Iterator[dict[str, object]], out: Path) -> None:
-    with out.open("w", encoding="utf-8") as handle:
+    """Write ``records`` to ``out`` through a temporary name: a file under the final name
+    is complete (``--workdir`` reuses it)."""
+    part = out.with_name(out.name + ".part")
+    with part.open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    part.rename(out)
 
 
 def say(message: str) -> None:
