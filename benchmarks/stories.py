@@ -294,6 +294,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nEnd to end (import into SQLite, stories read back), seed {args.seed}: "
               f"{rate:,.0f} articles/s")
         print(_row("MinHash, stored", score(report, labels)))
+        name = next((n for n in labelled if n.startswith("MinHash")), None)
+        if name is not None:
+            same = pairwise(dict(enumerate(labelled[name])), dict(enumerate(labels)))
+            print(f"stored stories against the in-memory grouping: pairwise precision "
+                  f"{same.precision:.3f}, recall {same.recall:.3f} (1 and 1: the same groups)")
     print(f"\nload average at the end: {os.getloadavg()}")
     return 0
 
