@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.cli import main
 from archive.core import nearcopy
 from archive.operations.demo.server import serve_folder
 from archive.research.api import Archive
@@ -259,3 +261,31 @@ def _incoming(url: str, text: str, at: datetime = T0) -> Incoming:
                             "modified": None, "date_source": None, "language": None,
                             "site_name": None, "description": None, "image": None,
                             "tags": [], "extra": {}})
+
+
+def test_an_archive_upgraded_to_stories_gets_them_from_a_resumed_rebuild(
+        db_url: str, tmp_path: Path) -> None:
+    """Revision 0007 adds empty story tables; `stories rebuild --resume` fills them."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from db import open_engine, session_factory
+    from db.migrate import alembic_config
+
+    bare = create_engine(db_url)
+    with bare.begin() as connection:
+        command.upgrade(alembic_config(connection), "0006")
+    bare.dispose()
+    path, texts, _ = _corpus_file(tmp_path, seed=14)
+    engine = open_engine(db_url, check_schema=False)
+    import_jsonl(session_factory(engine), path, stories=False)  # 0006 has no story tables
+    engine.dispose()
+    result = CliRunner().invoke(main, ["db", "upgrade", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    engine = open_engine(db_url)
+    sessions = session_factory(engine)
+    assert partition(sessions) == set()
+    result = CliRunner().invoke(main, ["stories", "rebuild", "--resume", "--db", db_url])
+    assert result.exit_code == 0 and f"{len(texts)} article(s) placed" in result.output
+    assert partition(sessions) == _expected(texts)
+    engine.dispose()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ from click.testing import CliRunner
 
 from archive.cli import main
 from archive.research.api import Archive
+from archive.storage.story_rebuild import BATCH as REBUILD_BATCH
+from tests.test_crawl_truth import query, start_cli
 from tests.test_optional_deps import run_blocked
 from tests.test_stories import _corpus_file
 
@@ -141,3 +146,29 @@ def test_rebuild_command(tmp_path: Path) -> None:
         [sorted(m["url"] for m in s["members"]) for s in before]  # type: ignore[attr-defined]
     code, out = invoke("stories", "rebuild", "--resume", "--db", db)
     assert code == 0 and "0 article(s) placed" in out
+
+
+def test_ctrl_c_stops_a_rebuild_with_130_and_resume_finishes_it(tmp_path: Path) -> None:
+    """A real SIGINT once the first batch is stored: exit status 130, one sentence; the
+    batches stored stay, and --resume places the rest."""
+    rng = random.Random(8)
+    lines = [json.dumps({"url": f"https://s{n % 9}.example/{n}",
+                         "text": " ".join(f"w{rng.randrange(50_000)}" for _ in range(60))})
+             for n in range(3 * REBUILD_BATCH)]
+    (tmp_path / "many.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    db = tmp_path / "many.db"
+    assert invoke("import", str(tmp_path / "many.jsonl"), "--db", str(db), "--no-stories")[0] == 0
+    process = start_cli("stories", "rebuild", "--db", str(db))
+    deadline = time.monotonic() + 60
+    while not query(db, "SELECT count(*) FROM story_articles")[0][0]:
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()[0]
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    output = process.communicate(timeout=60)[0]
+    assert process.returncode == 130, output
+    assert "stories rebuild --resume" in output and "Traceback" not in output
+    placed = query(db, "SELECT count(*) FROM story_articles")[0][0]
+    assert placed % REBUILD_BATCH == 0 and placed < len(lines)  # whole batches only
+    code, out = invoke("stories", "rebuild", "--resume", "--db", str(db))
+    assert code == 0 and f"{len(lines) - placed} article(s) placed" in out
+    assert query(db, "SELECT count(*) FROM story_articles")[0][0] == len(lines)

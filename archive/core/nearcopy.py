@@ -70,6 +70,7 @@ _rng = np.random.default_rng(_SEED)
 #: tabulation table: a random 64-bit value per (position in word, byte)
 _TABLE: npt.NDArray[np.uint64] = _rng.integers(
     0, 2**64 - 1, size=(_MAX_WORD_BYTES, 256), dtype=np.uint64, endpoint=True)
+_TABLE_FLAT = _TABLE.ravel()
 #: the permutations a * x + b (mod 2**32), a odd
 _PERM_A: npt.NDArray[np.uint32] = (
     _rng.integers(0, 2**32 - 1, size=NUM_PERM, dtype=np.uint32, endpoint=True) | np.uint32(1)
@@ -120,32 +121,40 @@ def _word_hashes(text: str) -> npt.NDArray[np.uint64]:
     data = np.frombuffer(text.lower().encode("utf-8"), dtype=np.uint8)
     if data.size == 0:
         return np.zeros(0, dtype=np.uint64)
-    in_word = _word_bytes(data)
+    in_word = _word_bytes(data) if not text.isascii() else _WORD_BYTE[data]
     begins = in_word.copy()
     begins[1:] &= ~in_word[:-1]
     starts = np.flatnonzero(begins)
     if starts.size == 0:
         return np.zeros(0, dtype=np.uint64)
-    word_index = np.cumsum(begins) - 1
-    position = np.arange(data.size) - starts[np.maximum(word_index, 0)]
-    values = _TABLE[position % _MAX_WORD_BYTES, data]
+    word_index = np.cumsum(begins)
+    word_index -= 1
+    position = np.arange(data.size)
+    position -= starts[np.maximum(word_index, 0)]
+    # the row of the table for the position, the column for the byte, in one flat index
+    position %= _MAX_WORD_BYTES
+    position *= 256
+    position += data
+    values = _TABLE_FLAT[position]
     values[~in_word] = 0
     return np.bitwise_xor.reduceat(values, starts)
 
 
 def shingle_hashes(text: str) -> npt.NDArray[np.uint32] | None:
-    """The distinct 32-bit hashes of the :data:`SHINGLE_WORDS`-word shingles of ``text``,
-    sorted; ``None`` when it has fewer than :data:`MIN_WORDS` words."""
+    """The 32-bit hashes of the :data:`SHINGLE_WORDS`-word shingles of ``text``, in text
+    order (a shingle that recurs, recurs); ``None`` when it has fewer than
+    :data:`MIN_WORDS` words."""
     hashes = _word_hashes(text)
     if hashes.size < MIN_WORDS:
         return None
     count = hashes.size - SHINGLE_WORDS + 1
     with np.errstate(over="ignore"):
-        combined = np.zeros(count, dtype=np.uint64)
-        for offset in range(SHINGLE_WORDS):
+        combined = hashes[:count] * _COMBINE[0]
+        for offset in range(1, SHINGLE_WORDS):
             combined += hashes[offset:offset + count] * _COMBINE[offset]
         mixed = _mix64(combined)
-    return np.unique((mixed >> np.uint64(32)).astype(np.uint32))
+    mixed >>= np.uint64(32)
+    return mixed.astype(np.uint32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,20 +211,46 @@ def signature(text: str) -> Signature | None:
     permuted = _PERM_A * shingles[None, :]
     permuted += _PERM_B  # in place: a temporary this size costs more than the arithmetic
     values = permuted.min(axis=1)
-    return Signature(values=values, shingles=int(shingles.size))
+    # a recurring shingle changes no minimum; the count is of distinct ones
+    return Signature(values=values, shingles=len(set(shingles.tolist())))
 
 
 def band_keys(sig: Signature) -> list[int]:
     """The :data:`BANDS` LSH keys of ``sig``: signed 64-bit integers (they fit a SQL
     ``BIGINT``), the band's index folded in so that equal values in different bands
     give different keys. Two signatures are candidates when they share a key."""
-    rows = sig.values[:BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
+    return [int(key) for key in band_keys_of([sig])[0]]
+
+
+def band_keys_of(signatures: Sequence[Signature]) -> npt.NDArray[np.int64]:
+    """:func:`band_keys` of many signatures at once: one row of :data:`BANDS` keys each."""
+    if not signatures:
+        return np.zeros((0, BANDS), dtype=np.int64)
+    values = np.stack([sig.values[:BANDS * ROWS] for sig in signatures]).astype(np.uint64)
+    rows = values.reshape(len(signatures), BANDS, ROWS)
     with np.errstate(over="ignore"):
-        combined = np.arange(BANDS, dtype=np.uint64) * _COMBINE[ROWS]
+        combined = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) * _COMBINE[ROWS],
+                                   (len(signatures), BANDS)).copy()
         for row in range(ROWS):
-            combined += rows[:, row] * _COMBINE[row]
+            combined += rows[:, :, row] * _COMBINE[row]
         keys = _mix64(combined)
-    return [int(key) for key in keys.view(np.int64)]
+    return keys.view(np.int64)
+
+
+def pairs_sharing_a_key(keys: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """The pairs of rows of ``keys`` (as :func:`band_keys_of` gives) that share at least
+    one key: the candidate pairs among these signatures, ``(i, j)`` with ``i < j``."""
+    flat = keys.ravel()
+    owners = np.repeat(np.arange(keys.shape[0]), keys.shape[1])
+    order = np.argsort(flat, kind="stable")
+    flat, owners = flat[order], owners[order]
+    _, starts, counts = np.unique(flat, return_index=True, return_counts=True)
+    pairs: set[tuple[int, int]] = set()
+    for start, count in zip(starts[counts > 1].tolist(), counts[counts > 1].tolist(),
+                            strict=True):
+        members = sorted(set(owners[start:start + count].tolist()))
+        pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+    return sorted(pairs)
 
 
 def jaccard(a: Signature, b: Signature) -> float:

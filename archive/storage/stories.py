@@ -25,23 +25,43 @@ previous ones committed (held from placing to commit, which ends the writer's wo
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, delete, insert, select, text, update
+import numpy as np
+from sqlalchemy import Select, Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from archive.core import nearcopy
 from archive.core.nearcopy import Signature
 from archive.storage.story_aggregates import Member, aggregate
-from archive.storage.story_sql import among, chunks, insert_many
+from archive.storage.story_sql import among, among_values, chunks, insert_many
 from db import models
 
 STORIES: Table = models.Story.__table__  # type: ignore[assignment]
 MEMBERS: Table = models.StoryArticle.__table__  # type: ignore[assignment]
 BANDS: Table = models.StoryBand.__table__  # type: ignore[assignment]
+ARTICLES: Table = models.Article.__table__  # type: ignore[assignment]
+
+# Statements built once: building one costs more than running it on an indexed table.
+#: the story and signature of the articles ``ids``
+_PLACED = (select(MEMBERS.c.article_id, MEMBERS.c.story_id, MEMBERS.c.signature)
+           .where(MEMBERS.c.article_id.in_(bindparam("ids", expanding=True))))
+#: what the aggregates need of the articles ``ids``
+_MEMBER_FACTS = (select(ARTICLES.c.id, ARTICLES.c.source_id, ARTICLES.c.published,
+                        ARTICLES.c.first_seen, ARTICLES.c.title)
+                 .where(ARTICLES.c.id.in_(bindparam("ids", expanding=True))))
+#: the same, by story, for the stories ``ids``
+_STORY_FACTS = (select(MEMBERS.c.story_id, ARTICLES.c.id, ARTICLES.c.source_id,
+                       ARTICLES.c.published, ARTICLES.c.first_seen, ARTICLES.c.title)
+                .join(ARTICLES, ARTICLES.c.id == MEMBERS.c.article_id)
+                .where(MEMBERS.c.story_id.in_(bindparam("ids", expanding=True))))
+_IDS_OF_URLS = (select(ARTICLES.c.id, ARTICLES.c.url)
+                .where(ARTICLES.c.url.in_(bindparam("urls", expanding=True))))
+_NEW_STORIES = insert(STORIES).returning(STORIES.c.id, sort_by_parameter_order=True)
 #: the advisory lock placing articles holds on PostgreSQL (any constant unused elsewhere)
 PLACING_LOCK = 0x5354_4F52_4945_5300 >> 8
 @dataclass(slots=True)
@@ -98,10 +118,9 @@ def place_written(session: Session, items: Sequence[Arrived], written: Sequence[
             by_url[item.url] = item.signature
         else:
             signatures[outcome.article_id] = item.signature
-    article = models.Article.__table__
+    connection = session.connection()
     for urls in chunks(sorted(by_url)):
-        for article_id, url in session.execute(
-                select(article.c.id, article.c.url).where(article.c.url.in_(urls))):
+        for article_id, url in connection.execute(_IDS_OF_URLS, {"urls": list(urls)}):
             signatures[article_id] = by_url[url]
     place_signatures(session, signatures)
 
@@ -133,10 +152,9 @@ def _leave_changed(session: Session, placing: _Placing, touched: set[int]) -> li
     """Take the articles whose signature changed out of their stories (splitting those
     the article held together); the ids of the articles left to place."""
     placed: dict[int, tuple[int, bytes | None]] = {}
+    connection = session.connection()
     for ids in chunks(sorted(placing.signatures)):
-        rows = session.execute(
-            select(MEMBERS.c.article_id, MEMBERS.c.story_id, MEMBERS.c.signature)
-            .where(MEMBERS.c.article_id.in_(ids)))
+        rows = connection.execute(_PLACED, {"ids": list(ids)})
         placed.update({article_id: (story_id, sig) for article_id, story_id, sig in rows})
     to_place, left = [], set()
     for article_id, sig in placing.signatures.items():
@@ -197,60 +215,64 @@ def _read(stored: bytes | None) -> Signature | None:
         return None
 
 
+@functools.cache
+def _candidates(dialect: str) -> Select[Any]:
+    """The articles holding the band keys passed with :func:`among_values`."""
+    return select(BANDS.c.key, BANDS.c.article_id).where(among(dialect, BANDS.c.key))
+
+
 def _join(session: Session, placing: _Placing, to_place: list[int], touched: set[int]) -> None:
     """Find each article's near-copies, merge their stories, and record its membership
     and band keys."""
-    keys = {article_id: nearcopy.band_keys(sig) for article_id in to_place
-            if (sig := placing.signatures[article_id]) is not None}
-    # candidates among the archived articles
+    signed = [aid for aid in to_place if placing.signatures[aid] is not None]
+    keys = nearcopy.band_keys_of([placing.signatures[aid] for aid in signed])  # type: ignore[misc]
+    # candidates among the archived articles: the holders of any of an article's keys
     holders: defaultdict[int, list[int]] = defaultdict(list)
-    if keys:
-        condition, params = among(session, BANDS.c.key,
-                                  sorted({key for ks in keys.values() for key in ks}))
-        for key, article_id in session.execute(
-                select(BANDS.c.key, BANDS.c.article_id).where(condition), params):
+    if signed:
+        params = among_values(session, np.unique(keys).tolist())
+        for key, article_id in session.connection().execute(
+                _candidates(session.get_bind().dialect.name), params):
             holders[key].append(article_id)
-    candidates = {article_id: {other for key in ks for other in holders.get(key, ())}
-                  for article_id, ks in keys.items()}
+    candidates: defaultdict[int, set[int]] = defaultdict(set)
+    if holders:
+        held = np.isin(keys, np.fromiter(holders, dtype=np.int64, count=len(holders)))
+        rows, columns = np.nonzero(held)
+        for row, key in zip(rows.tolist(), keys[rows, columns].tolist(), strict=True):
+            candidates[signed[row]].update(holders[key])
     known: dict[int, tuple[int, Signature | None]] = {}
-    wanted = sorted(set().union(*candidates.values()) - set(to_place)) if candidates else []
+    wanted = sorted(set().union(*candidates.values()) - set(to_place))
+    connection = session.connection()
     for ids in chunks(wanted):
-        rows = session.execute(
-            select(MEMBERS.c.article_id, MEMBERS.c.story_id, MEMBERS.c.signature)
-            .where(MEMBERS.c.article_id.in_(ids)))
-        known.update({aid: (story_id, _read(sig)) for aid, story_id, sig in rows})
-    # verify: against archived candidates, then against the batch's own articles
-    batch_buckets: defaultdict[int, list[int]] = defaultdict(list)
-    for article_id in to_place:
-        node = ("a", article_id)
-        placing.find(node)
-        sig = placing.signatures[article_id]
-        if sig is None:
-            continue
-        for other in sorted(candidates[article_id]):
+        rows_found = connection.execute(_PLACED, {"ids": list(ids)})
+        known.update({aid: (story_id, _read(sig)) for aid, story_id, sig in rows_found})
+    # verify: against archived candidates, then between the batch's own articles
+    for article_id, others in candidates.items():
+        node, sig = ("a", article_id), placing.signatures[article_id]
+        for other in others:
             if other not in known:
                 continue
             story_id, other_sig = known[other]
-            if (other_sig is not None and placing.find(("s", story_id)) != placing.find(node)
+            if (sig is not None and other_sig is not None
+                    and placing.find(("s", story_id)) != placing.find(node)
                     and nearcopy.is_near_copy(sig, other_sig)):
                 placing.union(node, ("s", story_id))
-        checked: set[int] = set()
-        for key in keys[article_id]:
-            for other in batch_buckets[key]:
-                if other in checked:
-                    continue
-                checked.add(other)
-                other_sig = placing.signatures[other]
-                if (other_sig is not None and placing.find(("a", other)) != placing.find(node)
-                        and nearcopy.is_near_copy(sig, other_sig)):
-                    placing.union(node, ("a", other))
-            batch_buckets[key].append(article_id)
-    _record(session, placing, to_place, keys, touched)
+    for i, j in nearcopy.pairs_sharing_a_key(keys):
+        a, b = ("a", signed[i]), ("a", signed[j])
+        sig_a, sig_b = placing.signatures[signed[i]], placing.signatures[signed[j]]
+        if (sig_a is not None and sig_b is not None and placing.find(a) != placing.find(b)
+                and nearcopy.is_near_copy(sig_a, sig_b)):
+            placing.union(a, b)
+    _record(session, placing, to_place, touched)
+    owners = np.repeat(np.array(signed, dtype=np.int64), nearcopy.BANDS)
+    flat = keys.ravel()
+    order = np.argsort(flat, kind="stable")  # in key order: appends to the index's pages
+    insert_many(session, BANDS, ("key", "article_id"),
+                list(zip(flat[order].tolist(), owners[order].tolist(), strict=True)))
 
 
 def _record(session: Session, placing: _Placing, to_place: list[int],
-            keys: dict[int, list[int]], touched: set[int]) -> None:
-    """Write the outcome of :func:`_join`: merged stories, new stories, memberships, bands."""
+            touched: set[int]) -> None:
+    """Write the outcome of :func:`_join`: merged stories, new stories, memberships."""
     components: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
     for article_id in to_place:
         components[placing.find(("a", article_id))].append(article_id)
@@ -277,8 +299,6 @@ def _record(session: Session, placing: _Placing, to_place: list[int],
     insert_many(session, MEMBERS, ("article_id", "story_id", "signature"), [
         (aid, story_of[aid], sig.to_bytes() if (sig := placing.signatures[aid]) else None)
         for aid in to_place])
-    insert_many(session, BANDS, ("key", "article_id"),
-                sorted((key, article_id) for article_id, ks in keys.items() for key in ks))
 
 
 def _new_stories(session: Session, groups: list[list[int]]) -> list[int]:
@@ -288,18 +308,16 @@ def _new_stories(session: Session, groups: list[list[int]]) -> list[int]:
         return []
     members = _members_of(session, [aid for group in groups for aid in group])
     rows = [aggregate([members[aid] for aid in group]) for group in groups]
-    stmt = insert(STORIES).returning(STORIES.c.id, sort_by_parameter_order=True)
-    return [int(story_id) for story_id in session.execute(stmt, rows).scalars()]
+    return [int(story_id)
+            for story_id in session.connection().execute(_NEW_STORIES, rows).scalars()]
 
 
 def _members_of(session: Session, article_ids: list[int]) -> dict[int, Member]:
     """What the aggregates need of each article."""
-    article = models.Article.__table__
     found: dict[int, Member] = {}
+    connection = session.connection()
     for ids in chunks(article_ids):
-        rows = session.execute(
-            select(article.c.id, article.c.source_id, article.c.published,
-                   article.c.first_seen, article.c.title).where(article.c.id.in_(ids)))
+        rows = connection.execute(_MEMBER_FACTS, {"ids": list(ids)})
         found.update({row[0]: Member(*row) for row in rows})
     return found
 
@@ -310,13 +328,9 @@ def refresh_stories(session: Session, story_ids: Iterable[int]) -> None:
     deleted."""
     wanted = sorted(set(story_ids))
     members: defaultdict[int, list[Member]] = defaultdict(list)
-    article = models.Article.__table__
+    connection = session.connection()
     for ids in chunks(wanted):
-        rows = session.execute(
-            select(MEMBERS.c.story_id, article.c.id, article.c.source_id, article.c.published,
-                   article.c.first_seen, article.c.title)
-            .join(article, article.c.id == MEMBERS.c.article_id)
-            .where(MEMBERS.c.story_id.in_(ids)))
+        rows = connection.execute(_STORY_FACTS, {"ids": list(ids)})
         for story_id, *values in rows:
             members[story_id].append(Member(*values))
     updates = [{"b_id": story_id, **aggregate(members[story_id])}

@@ -70,15 +70,15 @@ def rebuild_stories(sessions: sessionmaker[Session], *, resume: bool = False,
     """
     started = time.monotonic()
     article = models.Article.__table__
-    if not resume:
-        with sessions.begin() as session:
-            clear_stories(session)
-    with sessions() as session:
-        waiting = int(session.scalar(
-            select(func.count()).select_from(article).where(_unplaced())) or 0)
-    report = RebuildReport(waiting=waiting)
+    report = RebuildReport()
     last_id = 0
     try:
+        if not resume:
+            with sessions.begin() as session:
+                clear_stories(session)
+        with sessions() as session:
+            report.waiting = int(session.scalar(
+                select(func.count()).select_from(article).where(_unplaced())) or 0)
         while True:
             with sessions.begin() as session:
                 rows = session.execute(
@@ -91,7 +91,7 @@ def rebuild_stories(sessions: sessionmaker[Session], *, resume: bool = False,
             last_id = rows[-1][0]
             report.placed += len(rows)
             if on_progress is not None:
-                on_progress(report.placed, waiting)
+                on_progress(report.placed, report.waiting)
     except KeyboardInterrupt as exc:
         report.seconds = time.monotonic() - started
         raise RebuildInterrupted(report) from exc

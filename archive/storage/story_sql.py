@@ -8,6 +8,7 @@ work. Keys go as one JSON array (SQLite's ``json_each``) or one array parameter
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 #: values per IN (...) list where a list is bound value by value
@@ -36,16 +38,29 @@ def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield values[start:start + size]
 
 
-def among(session: Session, target: ColumnElement[int], values: Sequence[int]
-          ) -> tuple[ColumnElement[bool], dict[str, Any]]:
-    """A condition ``target IN values`` bound as one parameter, and its parameters (pass
-    them to ``execute``): any number of 64-bit integers in one statement."""
-    if session.get_bind().dialect.name == "postgresql":
-        array = bindparam("among_values", type_=ARRAY(BigInteger()))
-        return target == func.any(array), {"among_values": list(values)}
+def among(dialect: str, target: ColumnElement[int]) -> ColumnElement[bool]:
+    """The condition ``target IN (the values of among_values())``: the values are one
+    parameter however many they are."""
+    if dialect == "postgresql":
+        return target == func.any(bindparam("among_values", type_=ARRAY(BigInteger())))
     values_table = func.json_each(bindparam("among_values"))
     listed: Select[Any] = select(column("value")).select_from(values_table)
-    return target.in_(listed.scalar_subquery()), {"among_values": json.dumps(list(values))}
+    return target.in_(listed.scalar_subquery())
+
+
+def among_values(session: Session, values: Sequence[int]) -> dict[str, Any]:
+    """The parameters of an :func:`among` condition for ``values`` (64-bit integers):
+    a JSON array on SQLite, an array on PostgreSQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return {"among_values": list(values)}
+    return {"among_values": json.dumps(list(values))}
+
+
+@functools.cache
+def _insert_sql(table: Table, names: tuple[str, ...], dialect: Dialect
+                ) -> tuple[str, list[int]]:
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    return str(compiled), [names.index(name) for name in compiled.positiontup or ()]
 
 
 def insert_many(session: Session, table: Table, names: Sequence[str],
@@ -57,10 +72,9 @@ def insert_many(session: Session, table: Table, names: Sequence[str],
         return
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(names))
-        order = [names.index(name) for name in compiled.positiontup or ()]
+        sql, order = _insert_sql(table, tuple(names), connection.dialect)
         if order != list(range(len(names))):
             rows = [tuple(row[i] for i in order) for row in rows]
-        connection.exec_driver_sql(str(compiled), list(rows))
+        connection.exec_driver_sql(sql, list(rows))
         return
     connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
