@@ -39,7 +39,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -69,15 +68,6 @@ def word_shingles(text: str, size: int = SHINGLE) -> list[str]:
     if len(tokens) <= size:
         return [" ".join(tokens)] if tokens else []
     return [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
-
-
-@dataclass(slots=True)
-class Run:
-    """One method's grouping of one data set, with its time."""
-
-    method: str
-    score: PairScore
-    ms_per_article: float
 
 
 def timed_labels(items: Sequence[Item], labels_of: Callable[[Sequence[str]], Labels]
@@ -261,10 +251,16 @@ def main(argv: list[str] | None = None) -> int:
     print("| method | precision | recall | F1 | true pairs | predicted pairs | ms/article |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     labelled: dict[str, Labels] = {}
+    verdicts = []
     for name, labels_of in groupers.items():
         labels, ms = timed_labels(report, labels_of)
         labelled[name] = labels
-        print(_row(name, score(report, labels), ms))
+        result = score(report, labels)
+        print(_row(name, result, ms))
+        met = result.precision >= PRECISION_TARGET and result.recall >= RECALL_TARGET
+        verdicts.append(f"{name}: {'met' if met else 'missed'}")
+    print(f"targets (precision ≥ {PRECISION_TARGET}, recall ≥ {RECALL_TARGET}): "
+          + "; ".join(verdicts))
     for name, labels in labelled.items():
         print(f"wrong pairs of {name}: {dict(false_pairs(report, labels)) or 'none'}")
     neighbours = topic_neighbours(report)
