@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 PER_LISTING = 50
@@ -46,9 +47,12 @@ def article_path(number: int) -> str:
     return f"news/{number:05d}.html"
 
 
-def _article(number: int, total: int, rng: random.Random) -> str:
+def _article(number: int, total: int, rng: random.Random,
+             paragraphs: Sequence[str] | None = None) -> str:
     title = f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} ({number})"
-    body = "\n".join(f"<p>{html.escape(_paragraph(rng))}</p>" for _ in range(6))
+    if paragraphs is None:
+        paragraphs = [_paragraph(rng) for _ in range(6)]
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     listing = number // PER_LISTING
     related = [rng.randrange(total) for _ in range(2)]
     neighbours = [n for n in (number - 1, number + 1) if 0 <= n < total]
@@ -81,8 +85,13 @@ def _listing(number: int, total: int) -> str:
 """
 
 
-def write_news_site(folder: Path, articles: int, *, seed: int = 7) -> list[str]:
-    """Write the site into ``folder``; returns the article paths (``news/00000.html``...)."""
+def write_news_site(folder: Path, articles: int, *, seed: int = 7,
+                    bodies: Sequence[Sequence[str]] | None = None) -> list[str]:
+    """Write the site into ``folder``; returns the article paths (``news/00000.html``...).
+
+    ``bodies`` (one list of paragraphs per article) replaces the generated text: the
+    generated paragraphs share their detail sentences, so every article is a near-copy
+    of every other (one story of all, the worst case for the stories benchmark)."""
     rng = random.Random(seed)
     (folder / "news").mkdir(parents=True, exist_ok=True)
     (folder / "section").mkdir(exist_ok=True)
@@ -98,6 +107,7 @@ def write_news_site(folder: Path, articles: int, *, seed: int = 7) -> list[str]:
     paths = []
     for number in range(articles):
         path = article_path(number)
-        (folder / path).write_text(_article(number, articles, rng), "utf-8")
+        paragraphs = bodies[number] if bodies is not None else None
+        (folder / path).write_text(_article(number, articles, rng, paragraphs), "utf-8")
         paths.append(path)
     return paths

@@ -105,6 +105,13 @@ def test_demo_command(tmp_path: Path) -> None:
     assert f"{total} articles archived" in result.output
     assert re.search(r"Example search: .*\n", result.output)
     assert "[scientists]" in result.output  # the example search found something
+    # the story the three sites ran, and nothing else
+    stories = result.output.split("Stories run by 2 sites or more")[1]
+    assert "1 story(ies)." in stories
+    first_title = MANIFEST["sites"]["viralbuzz"]["articles"][
+        MANIFEST["stories"][0]["first"]["path"]]["title"]
+    assert " ".join(first_title.split()[:4]) in " ".join(stories.split())
+    assert re.search(r"│ *3 *│ *3 *│ 2026-11-03", stories), stories
     again = CliRunner().invoke(main, ["demo", "--db", f"sqlite:///{db_file}"])  # a URL too
     assert again.exit_code == 1 and f"{db_file} already exists" in again.output
     for db, message in [(f"sqlite:///{tmp_path}/no/such/folder/d.db", "does not exist"),
@@ -112,3 +119,48 @@ def test_demo_command(tmp_path: Path) -> None:
         refused = CliRunner().invoke(main, ["demo", "--db", db])
         assert refused.exit_code in (1, 2) and message in refused.output, refused.output
         assert "Serving demo site" not in refused.output
+
+
+def test_the_archive_holds_the_story_with_its_first_source(
+        demo_archive: tuple[str, dict]) -> None:
+    from archive import Archive
+
+    db_url, run = demo_archive
+    (story,) = MANIFEST["stories"]
+    expected = [(urlsplit(run["sites"][a["site"]]).netloc, a["path"])
+                for a in [story["first"], *story["copies"]]]
+    with Archive(db_url) as archive:
+        (found,) = archive.stories(min_sources=2)
+        everything = archive.stories(limit=0)
+    assert (found.sources, found.articles) == (3, 3)
+    # members in the order they appeared: the content farm first, then its copiers
+    assert [(urlsplit(m.url).netloc, urlsplit(m.url).path) for m in found.members] == expected
+    first = MANIFEST["sites"][story["first"]["site"]]["articles"][story["first"]["path"]]
+    assert found.title == first["title"]
+    assert found.members[0].source_name == MANIFEST["sites"][story["first"]["site"]]["name"]
+    assert found.first_seen.date().isoformat() == first["published"]
+    # every other demo article is a story of its own
+    total = sum(len(info["articles"]) for info in MANIFEST["sites"].values())
+    assert len(everything) == total - 2
+
+
+def test_one_story_spreads_across_the_three_sites(demo_archive: tuple[str, dict]) -> None:
+    """The republished copies are near-copies of their first publication once crawled,
+    and no other two demo articles are (the grouping the archive's stories use)."""
+    from archive.core.nearcopy import group_texts
+
+    db_url, run = demo_archive
+    stored = _stored(db_url)
+    keys = sorted(stored)
+    groups: dict[int, set[tuple[str, str]]] = {}
+    for key, group in zip(keys, group_texts(stored[k].text for k in keys), strict=True):
+        groups.setdefault(group, set()).add(key)
+    shared = [members for members in groups.values() if len(members) > 1]
+    (story,) = MANIFEST["stories"]
+    expected = {(urlsplit(run["sites"][a["site"]]).netloc, a["path"])
+                for a in [story["first"], *story["copies"]]}
+    assert shared == [expected]
+    first = stored[(urlsplit(run["sites"][story["first"]["site"]]).netloc,
+                    story["first"]["path"])]
+    assert all(first.published < stored[key].published for key in expected - {
+        (first.source.domain, urlsplit(first.url).path)})

@@ -17,6 +17,9 @@ DEMO_CRAWL_SETTINGS = {
 }
 #: The example search the demo runs once the sites are archived.
 DEMO_QUERY = "scientists"
+#: The demo lists the stories run by at least this many of its sites: one article is
+#: republished by all three.
+DEMO_MIN_SOURCES = 2
 
 
 def demo_site_folders(root: Path = SITE_ROOT) -> list[Path]:
