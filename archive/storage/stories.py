@@ -20,8 +20,10 @@ rebuild`` uses the same function.
 
 On PostgreSQL, several crawl workers write at once: placing takes a transaction-level
 advisory lock on the archive (its schema), so one transaction at a time places articles
-in it and each sees the bands the previous ones committed (held from placing to commit,
-which ends the writer's work); archives in other schemas of the database do not wait.
+in it and each sees the bands the previous ones committed. The writer takes it before it
+writes anything and holds it until the commit (:func:`lock_for_placing`): taken only when
+placing, a writer holding it could wait for a row that another writer, waiting for the
+lock, had written — a deadlock. Archives in other schemas of the database do not wait.
 """
 
 from __future__ import annotations
@@ -148,14 +150,21 @@ def replace_placed(session: Session, texts: dict[int, str]) -> None:
     place_articles(session, {article_id: texts[article_id] for article_id in placed})
 
 
-def place_signatures(session: Session, signatures: dict[int, Signature | None]) -> None:
-    """:func:`place_articles` for articles whose signatures are known already."""
-    if not signatures:
-        return
+def lock_for_placing(session: Session) -> None:
+    """On PostgreSQL, take the archive's placing lock until the transaction ends (taking it
+    again is free). Writers take it before they write anything: a writer holding it that
+    then waited for a row another writer locked while waiting for it would deadlock."""
     if session.get_bind().dialect.name == "postgresql":
         # advisory locks are per database: the schema's name keeps archives apart
         session.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
                         {"key": PLACING_LOCK})
+
+
+def place_signatures(session: Session, signatures: dict[int, Signature | None]) -> None:
+    """:func:`place_articles` for articles whose signatures are known already."""
+    if not signatures:
+        return
+    lock_for_placing(session)
     placing = _Placing(signatures)
     touched: set[int] = set()
     to_place = _leave_changed(session, placing, touched)

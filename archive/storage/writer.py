@@ -45,7 +45,7 @@ from archive.storage.rawpages import (
     read_raw_page,
 )
 from archive.storage.sources import source_id
-from archive.storage.stories import place_written
+from archive.storage.stories import lock_for_placing, place_written
 from db import models
 
 #: the table itself: a Core insert skips the ORM's per-row bookkeeping
@@ -179,6 +179,8 @@ class ArticleWriter:
         New imported rows are inserted together at the end (one statement); a crawled
         page's new row is inserted at once, with its raw page.
         """
+        if self.stories:  # first, so that every writer takes the locks in the same order
+            lock_for_placing(self.session)
         known = self._known([item.url for item in items])
         written: list[Written] = []
         bulk: list[dict[str, Any]] = []
@@ -215,7 +217,7 @@ class ArticleWriter:
             insert_rows(self.session.connection(), bulk)
         if seen:
             self._move_last_seen(seen)
-        if self.stories:  # last: on PostgreSQL it holds a lock until the commit
+        if self.stories:
             place_written(self.session, items, written)
         return written
 
