@@ -125,18 +125,26 @@ def generate(pools: list[Pool], n: int, out: Path, rng: random.Random) -> None:
             title = rng.choice(sentences)[:150]
             published = start + timedelta(seconds=rng.randrange(span))
             domain = rng.choices(domains, weights)[0]
-            record = {
-                "url": f"https://{domain}/{published:%Y/%m}/story-{i}",
-                "title": title,
-                "text": "\n\n".join(paragraphs),
-                "published": published.isoformat(),
-                "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-                            for _ in range(rng.randint(1, 2))],
-                "source": domain,
-                "language": pool.language,
-                "section": rng.choice(["world", "politics", "science", "culture", "sport"]),
-            }
+            record = article_record(rng, i, domain=domain, published=published, title=title,
+                                    paragraphs=paragraphs, language=pool.language)
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def article_record(rng: random.Random, number: int, *, domain: str, published: datetime,
+                   title: str, paragraphs: list[str], language: str) -> dict[str, object]:
+    """One line of a generated import file: the article ``number`` with random authors
+    and section."""
+    return {
+        "url": f"https://{domain}/{published:%Y/%m}/story-{number}",
+        "title": title,
+        "text": "\n\n".join(paragraphs),
+        "published": published.isoformat(),
+        "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                    for _ in range(rng.randint(1, 2))],
+        "source": domain,
+        "language": language,
+        "section": rng.choice(["world", "politics", "science", "culture", "sport"]),
+    }
 
 
 class QueryMaker:

@@ -55,7 +55,7 @@ from archive.operations.demo.server import serve_folder
 from benchmarks.corpora import DEFAULT_CORPORA
 from benchmarks.newssite import write_news_site
 from benchmarks.republish import alter, in_spec_edits, rearrange
-from benchmarks.search import FIRST_NAMES, LAST_NAMES, Pool, load_pools
+from benchmarks.search import Pool, article_record, load_pools
 from db import models
 
 #: a copy republishes one of this many articles before it
@@ -122,17 +122,8 @@ def articles(texts: Texts, n: int, rng: random.Random, *, copy_share: float,
             title = rng.choice(_SENTENCE.split(rng.choice(paragraphs)))[:150]
             published = start + timedelta(seconds=rng.randrange(span))
             domain = rng.choices(domains, weights)[0]
-        record: dict[str, object] = {
-            "url": f"https://{domain}/{published:%Y/%m}/story-{i}",
-            "title": title,
-            "text": "\n\n".join(paragraphs),
-            "published": published.isoformat(),
-            "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-                        for _ in range(rng.randint(1, 2))],
-            "source": domain,
-            "language": language,
-            "section": rng.choice(["world", "politics", "science", "culture", "sport"]),
-        }
+        record = article_record(rng, i, domain=domain, published=published, title=title,
+                                paragraphs=paragraphs, language=language)
         recent.append(record)
         yield record
 

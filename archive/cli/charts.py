@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -108,10 +109,21 @@ def plot_png(rows: Sequence[CountRow], path: Path, *, title: str, by: str) -> No
         widths = {"day": 0.8, "week": 5.6, "month": 24}
         axes.bar(mdates.date2num([date.fromisoformat(p) for p in totals]), list(totals.values()),
                  width=widths.get(by, 0.8), align="edge")
-    axes.xaxis_date()
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    save_dated(figure, axes, path, title=title, ylabel=f"articles per {by}")
+
+
+def save_dated(figure: Any, axes: Any, path: Path, *, title: str, ylabel: str) -> None:
+    """Finish a chart whose x axis is dates, write it to ``path`` as PNG and close it.
+
+    Raises:
+        ArchiveError: the file cannot be written.
+    """
+    import matplotlib.pyplot as plt
+
+    axes.xaxis_date()
     axes.set_title(title)
-    axes.set_ylabel(f"articles per {by}")
+    axes.set_ylabel(ylabel)
     figure.autofmt_xdate()
     figure.tight_layout()
     try:

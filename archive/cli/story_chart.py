@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive.cli.charts import require_plotting
+from archive.cli.charts import require_plotting, save_dated
 from archive.core.optional import require
-from archive.exceptions import ArchiveError
 from archive.research.results import StoryView
 
 __all__ = ["plot_story", "require_plotting"]
@@ -37,14 +36,5 @@ def plot_story(view: StoryView, path: Path) -> None:
     for number, count, member in zip(numbers, counts, view.members, strict=True):
         axes.annotate(member.source, (number, count), textcoords="offset points",
                       xytext=(4, 4), fontsize="x-small")
-    axes.xaxis_date()
-    axes.set_title(f"story {view.id}: {(view.title or '')[:80]}")
-    axes.set_ylabel("sources that ran it")
-    figure.autofmt_xdate()
-    figure.tight_layout()
-    try:
-        figure.savefig(path, format="png")
-    except OSError as exc:
-        raise ArchiveError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
-    finally:
-        plt.close(figure)
+    save_dated(figure, axes, path, title=f"story {view.id}: {(view.title or '')[:80]}",
+               ylabel="sources that ran it")

@@ -113,13 +113,11 @@ def create_app(db_url: str | None = None) -> FastAPI:
     async def bad_query(_request: Request, exc: QueryError) -> JSONResponse:
         return _error(400, str(exc))
 
-    @app.exception_handler(ArticleNotFound)
-    async def not_found(_request: Request, exc: ArticleNotFound) -> JSONResponse:
+    async def not_found(_request: Request, exc: Exception) -> JSONResponse:
         return _error(404, str(exc))
 
-    @app.exception_handler(StoryNotFound)
-    async def no_story(_request: Request, exc: StoryNotFound) -> JSONResponse:
-        return _error(404, str(exc))
+    for missing in (ArticleNotFound, StoryNotFound):
+        app.add_exception_handler(missing, not_found)
 
     @app.exception_handler(ArchiveError)
     async def archive_error(_request: Request, exc: ArchiveError) -> JSONResponse:
