@@ -8,6 +8,7 @@ from db.exceptions import (
     SchemaOutdated,
     reason_of,
 )
+from db.fts import indexed_at_once
 from db.session import (
     DEFAULT_DB_URL,
     begin_batch,
@@ -25,6 +26,7 @@ __all__ = [
     "NotAnArchive",
     "SchemaOutdated",
     "begin_batch",
+    "indexed_at_once",
     "limit_page_cache",
     "open_engine",
     "reason_of",

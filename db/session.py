@@ -253,7 +253,13 @@ def begin_batch(session: Session) -> None:
     transaction that has read could not write any more once another connection has
     committed (SQLite answers "database is locked" at once, without waiting).
     """
-    connection = session.connection()
+    begin_writing(session.connection())
+
+
+def begin_writing(connection: Connection) -> None:
+    """:func:`begin_batch` for a Core connection: on SQLite, open its transaction now, as
+    a writer, if the driver has not yet (statements that are not INSERT, UPDATE or DELETE,
+    DDL included, would otherwise run and commit on their own)."""
     if connection.dialect.name == "sqlite":
         dbapi = connection.connection.dbapi_connection
         if dbapi is not None and not dbapi.in_transaction:

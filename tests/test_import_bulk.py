@@ -9,11 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from archive import Archive
 from archive.storage.importer import import_jsonl
-from db import session_factory
+from db import indexed_at_once, session_factory
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,7 +68,7 @@ import sys
 from pathlib import Path
 from archive import Archive
 from archive.storage.importer import import_jsonl
-from db import session_factory
+from db import indexed_at_once, session_factory
 arc = Archive(sys.argv[1], create=True)
 def progress(lines):
     print(lines, flush=True)
@@ -120,3 +120,51 @@ def test_lines_parsed_in_worker_processes_import_as_in_process(tmp_path: Path) -
         2_300, 2_302)
     assert in_workers.errors == in_process.errors
     assert [error.line for error in in_workers.errors] == [2_301, 2_302]
+
+
+def _insert(connection: Connection, url: str, words: str) -> None:
+    connection.execute(text(
+        "INSERT INTO articles (url, source_id, title, authors, tags, extra, text, "
+        "content_hash, extractor_version, first_seen, last_seen, changed_at) VALUES "
+        "(:url, :source, 'T', '[]', '[]', '{}', :words, 'h', 'import', "
+        "'2026-01-01', '2026-01-01', '2026-01-01')"),
+        {"url": url, "source": 1, "words": words})
+
+
+def _has_insert_trigger(connection: Connection) -> bool:
+    return bool(connection.scalar(text(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+        "AND name = 'articles_fts_insert'")))
+
+
+def test_rows_indexed_at_once_are_indexed_once_and_the_trigger_survives(tmp_path: Path
+                                                                        ) -> None:
+    arc = Archive(f"sqlite:///{tmp_path / 'a.db'}", create=True)
+    with arc.engine.begin() as connection:
+        connection.execute(text("INSERT INTO sources (id, domain, created_at) "
+                                "VALUES (1, 'port.example', '2026-01-01')"))
+        _insert(connection, "https://port.example/before", "anchor before")  # by the trigger
+        with indexed_at_once(connection):
+            assert not _has_insert_trigger(connection)
+            for i in range(50):
+                _insert(connection, f"https://port.example/{i}", f"anchor bulk{i}")
+        assert _has_insert_trigger(connection)
+    assert arc.search("anchor").total == 51
+    assert arc.search("bulk7").total == 1
+    assert index_is_consistent(arc)
+
+    # a block that fails is rolled back with its transaction: trigger and index as before
+    try:
+        with arc.engine.begin() as connection, indexed_at_once(connection):
+            _insert(connection, "https://port.example/lost", "anchor lost")
+            raise RuntimeError("the database refused something")
+    except RuntimeError:
+        pass
+    with arc.engine.begin() as connection:
+        assert _has_insert_trigger(connection)
+        _insert(connection, "https://port.example/after", "anchor after")  # by the trigger
+    assert arc.search("anchor").total == 52
+    assert arc.search("lost").total == 0
+    assert arc.search("after").total == 1
+    assert index_is_consistent(arc)
+    arc.close()

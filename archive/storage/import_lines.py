@@ -234,12 +234,16 @@ Chunk = list[tuple[int, bytes]]
 Parsed = list[ImportedArticle | ImportLineError]
 
 
-def parse_chunk(chunk: Chunk) -> Parsed:
-    """Each line of ``chunk`` parsed, or the reason it cannot be imported."""
+def parse_chunk(chunk: Chunk, *, sign: bool = False) -> Parsed:
+    """Each line of ``chunk`` parsed, or the reason it cannot be imported; with ``sign``,
+    each article carries its near-copy signature (for stories), computed here."""
     parsed: Parsed = []
     for number, raw in chunk:
         try:
-            parsed.append(parse_line(number, raw))
+            item = parse_line(number, raw)
+            if sign:
+                item.article.sign()
+            parsed.append(item)
         except LineError as exc:
             parsed.append(ImportLineError(number, str(exc)))
         except (ValueError, TypeError, OverflowError, RecursionError) as exc:

@@ -16,6 +16,7 @@ state kept as a version.
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
@@ -104,22 +105,24 @@ def read_chunks(path: Path, size: int) -> Iterator[Chunk]:
             yield chunk
 
 
-def parsed_chunks(path: Path, size: int, *, processes: int, ahead: int = 2
-                  ) -> Iterator[Parsed]:
-    """The file's lines parsed, chunk by chunk, in order.
+def parsed_chunks(path: Path, size: int, *, processes: int, ahead: int = 2,
+                  sign: bool = False) -> Iterator[Parsed]:
+    """The file's lines parsed, chunk by chunk, in order; with ``sign``, each article
+    with its near-copy signature (see :func:`parse_chunk`).
 
     With ``processes`` > 0, that many worker processes parse up to ``ahead`` chunks
     beyond this one while the caller stores; with 0 the lines are parsed here.
     """
     chunks = read_chunks(path, size)
+    parse = functools.partial(parse_chunk, sign=sign)
     if processes <= 0:
-        yield from map(parse_chunk, chunks)
+        yield from map(parse, chunks)
         return
     pool = process_pool(processes, preload=[parse_chunk.__module__])
     try:
         pending: deque[Future[Parsed]] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(parse_chunk, chunk))
+            pending.append(pool.submit(parse, chunk))
             if len(pending) > ahead:
                 yield pending.popleft().result()
         while pending:
@@ -240,7 +243,8 @@ def import_jsonl(
     # the workers parse the next batch while this one is stored
     ahead = max(2, batch_size // PARSE_CHUNK + 1) + processes
     try:
-        for parsed in parsed_chunks(path, PARSE_CHUNK, processes=processes, ahead=ahead):
+        for parsed in parsed_chunks(path, PARSE_CHUNK, processes=processes, ahead=ahead,
+                                    sign=stories):
             for item in parsed:
                 report.lines += 1
                 if isinstance(item, ImportLineError):

@@ -104,8 +104,10 @@ class Written(Protocol):
 class Arrived(Protocol):
     """What :func:`place_written` needs of an article handed to the writer."""
 
-    url: str
-    signature: Signature | None
+    @property
+    def url(self) -> str: ...
+    @property
+    def signature(self) -> Signature | None: ...
 
 
 def place_written(session: Session, items: Sequence[Arrived], written: Sequence[Written]

@@ -46,7 +46,7 @@ from archive.storage.rawpages import (
 )
 from archive.storage.sources import source_id
 from archive.storage.stories import lock_for_placing, place_written
-from db import models
+from db import indexed_at_once, models
 
 #: the table itself: a Core insert skips the ORM's per-row bookkeeping
 ARTICLES: Table = models.Article.__table__  # type: ignore[assignment]
@@ -67,6 +67,15 @@ def content_hash(title: str | None, text: str) -> str:
     """Hash of the whitespace-normalised title and text: whitespace-only edits hash equal."""
     normalised = " ".join((title or "").split()) + "\n" + " ".join(text.split())
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+class _Unsigned(enum.Enum):
+    """The value of a signature not computed yet (``None`` means: too short to have one)."""
+
+    UNSIGNED = enum.auto()
+
+
+_UNSIGNED = _Unsigned.UNSIGNED
 
 
 @dataclass(slots=True)
@@ -92,14 +101,28 @@ class Incoming:
     site_name: str | None = None
     page: FetchedPage | None = None
     content_hash: str = field(init=False)
-    #: the text's near-copy signature (``None``: too short), for its story; computed
-    #: here, where the article is made, which for imports is in the parsing processes
-    signature: Signature | None = field(init=False)
+    _signature: Signature | None | _Unsigned = field(init=False, default=_UNSIGNED,
+                                                    repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.values = without_control_characters(self.values)  # see archive.core.text
         self.content_hash = content_hash(self.values.get("title"), self.values["text"])
-        self.signature = signature(self.values["text"])
+
+    @property
+    def signature(self) -> Signature | None:
+        """The text's near-copy signature (``None``: too short), for its story.
+
+        Computed when first asked for, and only then: an archive without stories never
+        pays for it. An import computes it in its parsing processes (:meth:`sign`), so
+        that the writing process does not.
+        """
+        if isinstance(self._signature, _Unsigned):
+            self._signature = signature(self.values["text"])
+        return self._signature
+
+    def sign(self) -> None:
+        """Compute :attr:`signature` now (it then travels with the article)."""
+        self.signature  # noqa: B018 - the property computes and keeps it
 
     @classmethod
     def crawled(cls, article: Article, page: FetchedPage) -> Incoming:
@@ -139,7 +162,8 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
     On SQLite with one DB-API ``executemany``: the values go through the columns' own
     bind processors (UTC datetimes, JSON), as a Core insert would; what this skips is
     Core's per-row parameter bookkeeping, which cost about a third of a large import.
-    Other databases get a Core insert.
+    The rows are added to the full-text index together, after the insert
+    (:func:`db.fts.indexed_at_once`). Other databases get a Core insert.
     """
     dialect = connection.dialect
     if dialect.name != "sqlite":
@@ -155,7 +179,8 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
         tuple(process(row[key]) if process else row[key] for key, process in columns)
         for row in rows
     ]
-    connection.exec_driver_sql(str(compiled), params)
+    with indexed_at_once(connection):
+        connection.exec_driver_sql(str(compiled), params)
 
 
 class ArticleWriter:
