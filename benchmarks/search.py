@@ -276,28 +276,6 @@ def like_baseline(arc: Archive, name: str, queries: Iterator[tuple[str, dict[str
     return Row(f"{name} — LIKE scan", runs, _percentile(times, 0.5), _percentile(times, 0.95))
 
 
-def fts_share(jsonl: Path, workdir: Path, lines: int) -> tuple[float, float]:
-    """Import rate of the first ``lines`` lines with and without FTS5 indexing (the
-    insert trigger dropped), each into a fresh archive: how much of an import is FTS5."""
-    part = workdir / f"first-{lines}.jsonl"
-    with jsonl.open("rb") as source, part.open("wb") as out:
-        for _, line in zip(range(lines), source, strict=False):
-            out.write(line)
-    rates = []
-    for with_fts in (True, False):
-        db = workdir / f"share-{with_fts}.db"
-        for leftover in workdir.glob(f"{db.name}*"):
-            leftover.unlink()
-        arc = Archive(f"sqlite:///{db}", create=True)
-        if not with_fts:
-            with arc.engine.begin() as connection:
-                connection.exec_driver_sql("DROP TRIGGER articles_fts_insert")
-        report = arc.import_jsonl(part)
-        rates.append(report.new / report.seconds)
-        arc.close()
-    return rates[0], rates[1]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1_000_000)
@@ -310,8 +288,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", metavar="URL",
                         help="benchmark this archive database instead of a SQLite file")
-    parser.add_argument("--fts-share", type=int, default=0, metavar="N",
-                        help="also import the first N lines with and without FTS5 indexing")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="search-bench-"))
@@ -400,10 +376,6 @@ def main(argv: list[str] | None = None) -> int:
         matches = "" if row.matches is None else f"{row.matches:,.0f}"
         print(f"| {row.name} | {row.runs} | {row.p50:.1f} | {row.p95:.1f} | {matches} |")
     print_breakdown()
-    if args.fts_share and not args.db:
-        with_fts, without = fts_share(jsonl, workdir, args.fts_share)
-        print(f"\nimport of the first {args.fts_share:,} lines: {with_fts:,.0f} articles/s; "
-              f"without FTS5 indexing (insert trigger dropped): {without:,.0f} articles/s")
     print(f"\nload average (1, 5, 15 min) at the end: {os.getloadavg()}")
     arc.close()
     return 0
