@@ -28,6 +28,12 @@ PAGES_PER_WORKER = 200
 #: exit status of a worker that died on purpose
 CRASH_EXIT_STATUS = 70
 
+#: what the forkserver imports once, for every worker forked from it to share: this
+#: module, what :func:`read_page` imports on first use (the crawling process does not
+#: import it), and :mod:`.warm`
+READER_MODULES = (__name__, "archive.extraction.cleaning", "archive.extraction.decode",
+                  "archive.extraction.extract", f"{__package__}.warm")
+
 _crash_marker: bytes | None = None
 
 
@@ -38,7 +44,7 @@ def _remember_crash_marker(marker: str | None) -> None:
 
 def reading_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes for :func:`read_in_worker`."""
-    return process_pool(workers, preload=[__name__, f"{__package__}.warm"],
+    return process_pool(workers, preload=READER_MODULES,
                         setup=_remember_crash_marker, jobs_per_worker=PAGES_PER_WORKER,
                         setup_args=(os.environ.get(CRASH_MARKER_ENV),))
 
