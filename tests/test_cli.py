@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -47,8 +48,12 @@ def test_help_and_version() -> None:
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = README.read_text(encoding="utf-8")
-    assert main.commands, "no commands registered"
-    for name, command in main.commands.items():
+    context = click.Context(main)
+    names = main.list_commands(context)
+    assert names, "no commands registered"
+    for name in names:
+        command = main.get_command(context, name)
+        assert command is not None and command.name == name, f"{name} is not its name"
         assert command.help and len(command.help) > 20, f"{name} has no help text"
         code, out = invoke(name, "--help")
         assert code == 0, f"{name} --help failed"
