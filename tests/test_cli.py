@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -151,3 +153,14 @@ def test_python_dash_m_archive() -> None:
     out = subprocess.run([sys.executable, "-m", "archive", "--version"], capture_output=True,
                          text=True, check=True)
     assert __version__ in out.stdout
+
+
+def test_importing_the_cli_loads_neither_scrapy_nor_sqlalchemy() -> None:
+    # each page-reading worker of a crawl re-runs the viral-archive script, which imports
+    # archive.cli: whatever that loads, every worker holds a copy of (archive/cli/main.py)
+    done = subprocess.run([sys.executable, "-c", "import sys, archive.cli\n"
+                           "print(' '.join(sys.modules))"],
+                          capture_output=True, text=True, check=True)
+    loaded = {name.split(".")[0] for name in done.stdout.split()}
+    assert loaded.isdisjoint({"scrapy", "twisted", "sqlalchemy", "alembic", "numpy", "crawler",
+                              "db", "rich"})
