@@ -3,13 +3,14 @@
 Both crawl the same local site of real pages (``benchmarks/crawl_site.py``: robots.txt,
 a sitemap index, gzip sitemaps), in the same run, each in a fresh process, with the
 politeness limits lifted for the local host (``LOCAL_HOST_SETTINGS`` of
-``benchmarks/crawl_peer.py``). Ours is the library call behind ``viral-archive crawl
+``benchmarks/crawl_site.py``). Ours is the library call behind ``viral-archive crawl
 --config`` (:func:`crawler.runner.run_source_crawl`) with one sitemap source, once per
 ``--processes`` value (page-reading worker processes; 0 reads in the crawling process).
 Reported: wall seconds from process start to exit, pages read per second, the ratio to
 the peer's, CPU milliseconds per page of the whole process tree (the figure the load of
 other jobs on the machine moves least), and the peak memory of the whole process tree
-(pool workers included; RSS summed, and PSS, which counts shared pages once), and with
+(pool workers included; RSS summed, and PSS, which counts shared pages once) and of
+each kind of process in it (the crawling process, the forkserver, a page reader), and with
 ``--memory-at`` our tree's memory when the crawl had fetched that many pages::
 
     python -m benchmarks.crawl --pages 1809 --processes 0,1,2,4
@@ -27,7 +28,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.crawl_peer import LOCAL_HOST_SETTINGS
+# not crawl_peer: a page-reading worker imports this module again (it is __main__ when
+# run with -m), and would load the peer's Scrapy and trafilatura for nothing
+from benchmarks.crawl_site import LOCAL_HOST_SETTINGS
 from benchmarks.proctree import TreeSampler
 
 
@@ -44,6 +47,8 @@ class Run:
     cpu: float = 0.0
     load: str = ""
     memory_at: list[tuple[int, float, float]] = field(default_factory=list)
+    #: role -> (processes, peak RSS, PSS, USS of one process of that role)
+    by_role: dict[str, tuple[int, float, float, float]] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -77,6 +82,8 @@ def _measure(name: str, command: list[str], memory_at: list[int]) -> Run:
     sampler.stop()
     run.cpu = sampler.cpu_seconds
     run.peak_rss, run.peak_pss = sampler.peak_rss, sampler.peak_pss
+    run.by_role = {role: (len(sampler.seen[role]), *peak)
+                   for role, peak in sampler.by_role.items()}
     if process.returncode != 0:
         raise SystemExit(f"{name} exited with {process.returncode}")
     return run
@@ -118,6 +125,9 @@ def _print(runs: list[Run], peer: Run | None) -> None:
               f"{run.load}")
         for pages, rss, pss in run.memory_at:
             print(f"    at {pages:>6} pages: RSS {rss:.0f} MB, PSS {pss:.0f} MB")
+        for role, (count, rss, pss, uss) in sorted(run.by_role.items()):
+            print(f"    {role} ({count} seen), peak of one: RSS {rss:.0f} MB, "
+                  f"PSS {pss:.0f} MB, USS {uss:.0f} MB")
 
 
 def main(argv: list[str] | None = None) -> int:

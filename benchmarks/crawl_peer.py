@@ -24,14 +24,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
 
-#: what both crawlers of the benchmark run with on the local site
-LOCAL_HOST_SETTINGS: dict[str, Any] = {
-    "AUTOTHROTTLE_ENABLED": False,
-    "DOWNLOAD_DELAY": 0,
-    "CONCURRENT_REQUESTS": 16,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-    "LOG_LEVEL": "INFO",
-}
+from benchmarks.crawl_site import LOCAL_HOST_SETTINGS
 
 
 class PeerSpider(SitemapSpider):

@@ -23,11 +23,19 @@ import sys
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from benchmarks.corpora import DEFAULT_CORPORA
 
 PER_SITEMAP = 1_000
+#: what both crawlers (ours and the peer) of the benchmark run with on the local site
+LOCAL_HOST_SETTINGS: dict[str, Any] = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "LOG_LEVEL": "INFO",
+}
 CORPORA = ("article-bodies", "reader-pages", "publication-dates")
 
 

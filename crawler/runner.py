@@ -17,6 +17,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerRunner
 from scrapy.settings import Settings
 
+from archive.core.memory import keep_large_blocks_mapped
 from archive.core.sources import SourceConfig
 from archive.storage.locks import extend_source_lock, source_lock
 from archive.storage.recrawl import plan_crawl
@@ -166,6 +167,7 @@ def run_spider(
             holds the result).
     """
     holder: dict[str, Any] = {}
+    keep_large_blocks_mapped()  # pages of 100 KiB - 2 MB pass through this process
 
     def start() -> Any:
         runner = CrawlerRunner(settings)

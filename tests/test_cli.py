@@ -6,8 +6,11 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -47,8 +50,12 @@ def test_help_and_version() -> None:
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = README.read_text(encoding="utf-8")
-    assert main.commands, "no commands registered"
-    for name, command in main.commands.items():
+    context = click.Context(main)
+    names = main.list_commands(context)
+    assert names, "no commands registered"
+    for name in names:
+        command = main.get_command(context, name)
+        assert command is not None and command.name == name, f"{name} is not its name"
         assert command.help and len(command.help) > 20, f"{name} has no help text"
         code, out = invoke(name, "--help")
         assert code == 0, f"{name} --help failed"
@@ -146,3 +153,14 @@ def test_python_dash_m_archive() -> None:
     out = subprocess.run([sys.executable, "-m", "archive", "--version"], capture_output=True,
                          text=True, check=True)
     assert __version__ in out.stdout
+
+
+def test_importing_the_cli_loads_neither_scrapy_nor_sqlalchemy() -> None:
+    # each page-reading worker of a crawl re-runs the viral-archive script, which imports
+    # archive.cli: whatever that loads, every worker holds a copy of (archive/cli/main.py)
+    done = subprocess.run([sys.executable, "-c", "import sys, archive.cli\n"
+                           "print(' '.join(sys.modules))"],
+                          capture_output=True, text=True, check=True)
+    loaded = {name.split(".")[0] for name in done.stdout.split()}
+    assert loaded.isdisjoint({"scrapy", "twisted", "sqlalchemy", "alembic", "numpy", "crawler",
+                              "db", "rich"})

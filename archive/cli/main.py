@@ -7,6 +7,7 @@ usage errors exit with 2.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from typing import Any
@@ -14,26 +15,48 @@ from typing import Any
 import click
 
 from archive import __version__
-from archive.cli.articles import search, show
-from archive.cli.crawl import crawl
-from archive.cli.database import db_group
-from archive.cli.demo import demo
-from archive.cli.distributed import enqueue, worker
-from archive.cli.history import history
-from archive.cli.progress import EXIT_INTERRUPTED
-from archive.cli.raw import export_warc_command, reextract_command
-from archive.cli.research import count, export, import_command, stats
-from archive.cli.sources import schedule, sources
-from archive.cli.stories import stories, story
-from archive.cli.web import serve
 from archive.exceptions import ArchiveError
-from crawler.runner import CrawlInterrupted
-from db import DatabaseError
+
+#: the subcommands, ``name: "module:attribute"``, each imported when it is run or listed:
+#: a page-reading worker process re-runs the ``viral-archive`` script (multiprocessing
+#: imports its parent's main module in every worker), and importing this module must
+#: then load neither Scrapy nor SQLAlchemy (~80 MB in each worker)
+COMMANDS = {
+    "count": "archive.cli.research:count",
+    "crawl": "archive.cli.crawl:crawl",
+    "db": "archive.cli.database:db_group",
+    "demo": "archive.cli.demo:demo",
+    "enqueue": "archive.cli.distributed:enqueue",
+    "export": "archive.cli.research:export",
+    "export-warc": "archive.cli.raw:export_warc_command",
+    "history": "archive.cli.history:history",
+    "import": "archive.cli.research:import_command",
+    "reextract": "archive.cli.raw:reextract_command",
+    "schedule": "archive.cli.sources:schedule",
+    "search": "archive.cli.articles:search",
+    "serve": "archive.cli.web:serve",
+    "show": "archive.cli.articles:show",
+    "sources": "archive.cli.sources:sources",
+    "stats": "archive.cli.research:stats",
+    "stories": "archive.cli.stories:stories",
+    "story": "archive.cli.stories:story",
+    "worker": "archive.cli.distributed:worker",
+}
 
 
 class ArchiveGroup(click.Group):
     """Turns the library's named errors into a clean message and exit status 1, and
-    refuses arguments that are not text (bytes the system's encoding cannot decode)."""
+    refuses arguments that are not text (bytes the system's encoding cannot decode).
+    Its subcommands are imported on first use (:data:`COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, attribute = COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         for arg in args:
@@ -47,6 +70,11 @@ class ArchiveGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
+        # here, not at the top: see COMMANDS
+        from archive.cli.progress import EXIT_INTERRUPTED
+        from crawler.runner import CrawlInterrupted
+        from db import DatabaseError
+
         try:
             return super().invoke(ctx)
         except (ArchiveError, DatabaseError) as exc:
@@ -76,9 +104,3 @@ def main(verbose: int) -> None:
     and `viral-archive search WORDS`.
     """
     _setup_logging(verbose)
-
-
-for _command in (crawl, search, show, demo, history, reextract_command, export_warc_command,
-                 serve, count, export, stats, import_command, worker, enqueue, sources,
-                 schedule, db_group, stories, story):
-    main.add_command(_command)

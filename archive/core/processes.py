@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from archive.core.memory import keep_large_blocks_mapped
+
 
 def default_processes() -> int:
     """Worker processes when none is configured: one per core this process may use."""
@@ -61,6 +63,7 @@ def _exit_with(owner: int) -> None:
 
 def _start_worker(owner: int, setup: Callable[..., None] | None, args: tuple[Any, ...]
                   ) -> None:
+    keep_large_blocks_mapped()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(owner,), name="owner-watch", daemon=True
                      ).start()

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import soupsieve
-
 from archive.exceptions import SourcesError
 
 T = TypeVar("T", int, None)
@@ -172,6 +170,10 @@ class _Checker:
         body = value.get("body")
         if body is not None and (not isinstance(body, str) or not body):
             raise self.fail("cleaning.body", f"must be one CSS selector, not {body!r}")
+        # imported here: soupsieve loads BeautifulSoup, which a crawl whose pages are read
+        # in worker processes otherwise never needs in its own process
+        import soupsieve
+
         for key, selector in [("cleaning.drop", s) for s in drop] + [("cleaning.body", body)]:
             if selector is None:
                 continue

@@ -18,10 +18,6 @@ from archive.extraction.prepare import prepare_html
 
 logger = logging.getLogger(__name__)
 
-#: Bumped whenever a change to extraction can change its output, so stored articles
-#: record which extractor produced them and can be re-extracted.
-EXTRACTOR_VERSION = "4"
-
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting",

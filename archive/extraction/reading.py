@@ -19,9 +19,6 @@ from typing import Any
 from archive.core.article import Article
 from archive.core.sources import CleaningRules
 from archive.exceptions import ExtractionError
-from archive.extraction.cleaning import apply_cleaning_rules
-from archive.extraction.decode import decode_html, looks_binary
-from archive.extraction.extract import extract_article
 
 #: ``date_source`` of a publication date taken from a sitemap or feed entry
 LISTED_DATE_SOURCE = "sitemap"
@@ -100,6 +97,12 @@ def read_page(page: FetchedPage) -> Article:
     Raises:
         ExtractionError: the body is binary data, or nested too deeply to parse.
     """
+    # imported here: the crawling process needs FetchedPage, and reads no page itself
+    # when worker processes do (BeautifulSoup and the extraction modules stay out of it)
+    from archive.extraction.cleaning import apply_cleaning_rules
+    from archive.extraction.decode import decode_html, looks_binary
+    from archive.extraction.extract import extract_article
+
     if looks_binary(page.body):
         raise ExtractionError("the page is binary data, not an HTML page")
     html = decode_html(page.body, page.header("Content-Type"))
