@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,14 +13,23 @@ from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import create_engine, func, inspect, select
 
-from archive import Article
+from archive import Archive, Article
 from archive.cli import main
 from archive.extraction.reading import FetchedPage
 from archive.research.query.engine import search_matches
 from archive.storage.importer import import_jsonl
 from archive.storage.writer import store_article
 from db import SchemaOutdated, models, open_engine, session_factory
-from db.migrate import BASELINE, alembic_config, current_revision, head_revision
+from db.migrate import (
+    BASELINE,
+    HEAD,
+    alembic_config,
+    alembic_head,
+    current_revision,
+    head_revision,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 
@@ -148,3 +159,17 @@ def test_copy_from_sqlite_resumes_and_keeps_search(db_url: str, tmp_path: Path) 
     # new rows get fresh ids after the copied ones
     _store(session_factory(target), 99)
     target.dispose()
+
+
+def test_head_is_alembics_head_and_opening_an_archive_needs_no_alembic(tmp_path: Path
+                                                                       ) -> None:
+    """``db.migrate.HEAD`` must name the last migration (bump it with a new one); an
+    archive at that revision opens without loading Alembic."""
+    assert alembic_head() == HEAD
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    Archive(url, create=True).close()
+    script = ("import sys; from archive import Archive; Archive(sys.argv[1]).close(); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))")
+    out = subprocess.run([sys.executable, "-c", script, url], capture_output=True,
+                         text=True, check=True, cwd=ROOT).stdout
+    assert out.strip() == "[]"

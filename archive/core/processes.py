@@ -27,12 +27,23 @@ from typing import Any
 from archive.core.memory import keep_large_blocks_mapped
 
 
-def default_processes() -> int:
-    """Worker processes when none is configured: one per core this process may use."""
+def usable_cores() -> int:
+    """The cores this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def default_processes() -> int:
+    """Worker processes when none is configured: one per core this process may use."""
+    return usable_cores()
+
+
+def spare_cores() -> int:
+    """Worker processes beside a process that keeps a core busy itself (a crawl's
+    fetching and writing): one per core but that one, and at least one."""
+    return max(1, usable_cores() - 1)
 
 
 def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
