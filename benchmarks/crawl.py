@@ -77,6 +77,11 @@ def _measure(name: str, command: list[str], memory_at: list[int]) -> Run:
         elif words[:1] == ["pages"]:
             run.pages = int(words[1])
             run.stored = int(words[3]) if len(words) > 3 else run.pages
+            # a mark the last progress line fell short of: the memory as the crawl ends
+            while wanted and wanted[0] <= run.pages:
+                rss, pss = sampler.latest
+                run.memory_at.append((run.pages, rss, pss))
+                wanted.pop(0)
     process.wait()
     run.seconds = time.monotonic() - started
     sampler.stop()
