@@ -17,7 +17,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
-from archive.core.processes import spare_cores
+from archive.core.processes import reading_processes
 from archive.core.sources import SourceConfig
 from archive.core.urls import listing_hint, normalize_url
 from archive.exceptions import ExtractionError
@@ -54,7 +54,7 @@ class ExtractPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         configured = crawler.settings.get("ARCHIVE_READING_PROCESSES")
-        return cls(spare_cores() if configured is None else int(configured))
+        return cls(reading_processes(configured))
 
     def open_spider(self) -> None:
         self.reader.start()

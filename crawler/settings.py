@@ -69,8 +69,9 @@ ARCHIVE_MAX_PAGES = 100_000
 #: owners can reach you; a sources file's ``contact`` sets it too.
 ARCHIVE_CONTACT = None
 #: Worker processes that read fetched pages into articles, off the thread that fetches
-#: (None: one per core but one, which the crawling process's fetching and writing keep
-#: busy, and at least one; 0: in the crawling process itself, for debugging).
+#: (None: $VIRAL_ARCHIVE_READING_PROCESSES if set, else one per core but one, which the
+#: crawling process's fetching and writing keep busy, and at least one; 0: in the
+#: crawling process itself, for debugging).
 ARCHIVE_READING_PROCESSES = None
 #: Seconds before the first retry of a failed request; doubled for each further one.
 ARCHIVE_RETRY_BACKOFF = 2.0

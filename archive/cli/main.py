@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from archive import __version__
+from archive.core.processes import reading_processes
 from archive.exceptions import ArchiveError
 
 #: the subcommands, ``name: "module:attribute"``, each imported when it is run or listed:
@@ -104,3 +105,4 @@ def main(verbose: int) -> None:
     and `viral-archive search WORDS`.
     """
     _setup_logging(verbose)
+    reading_processes()  # a bad $VIRAL_ARCHIVE_READING_PROCESSES is refused before any work

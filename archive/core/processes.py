@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from archive.core.memory import keep_large_blocks_mapped
+from archive.exceptions import ArchiveError
 
 
 def usable_cores() -> int:
@@ -38,6 +39,38 @@ def usable_cores() -> int:
 def default_processes() -> int:
     """Worker processes when none is configured: one per core this process may use."""
     return usable_cores()
+
+
+#: environment variable setting a crawl's page-reading processes (``ARCHIVE_READING_PROCESSES``)
+READING_PROCESSES_ENV = "VIRAL_ARCHIVE_READING_PROCESSES"
+#: more page readers than this is a typo, not a machine
+MAX_READING_PROCESSES = 256
+
+
+def reading_processes(configured: object = None) -> int:
+    """A crawl's page-reading processes: ``configured`` (the ``ARCHIVE_READING_PROCESSES``
+    setting) if not ``None``, else ``$VIRAL_ARCHIVE_READING_PROCESSES`` if set, else
+    :func:`spare_cores`; 0 reads pages in the crawling process.
+
+    Raises:
+        ArchiveError: the value is not a whole number from 0 to
+            :data:`MAX_READING_PROCESSES`.
+    """
+    origin = "ARCHIVE_READING_PROCESSES"
+    if configured is None:
+        configured = os.environ.get(READING_PROCESSES_ENV, "").strip() or None
+        origin = f"${READING_PROCESSES_ENV}"
+    if configured is None:
+        return spare_cores()
+    try:
+        value = int(str(configured))
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_READING_PROCESSES:
+        raise ArchiveError(
+            f"{origin} must be a number of processes from 0 (read pages in the crawling "
+            f"process) to {MAX_READING_PROCESSES}, not {configured!r}.")
+    return value
 
 
 def spare_cores() -> int:
