@@ -268,23 +268,34 @@ def _join(session: Session, placing: _Placing, to_place: list[int], touched: set
             shared[signed[row]].update(holders[key])
     candidates = {article_id: {other for other, _ in counts.most_common(
                       nearcopy.MAX_CANDIDATES)} for article_id, counts in shared.items()}
-    known: dict[int, tuple[int, Signature | None]] = {}
+    # the candidates' stories and stored signatures, read (decoded) only when compared
+    known: dict[int, tuple[int, bytes | None]] = {}
     wanted = sorted(set().union(*candidates.values()) - set(to_place))
     connection = session.connection()
     for ids in chunks(wanted):
         rows_found = connection.execute(_PLACED, {"ids": list(ids)})
-        known.update({aid: (story_id, _read(sig)) for aid, story_id, sig in rows_found})
+        known.update({aid: (story_id, sig) for aid, story_id, sig in rows_found})
+    decoded: dict[int, Signature | None] = {}
     # verify: against archived candidates, then between the batch's own articles
     for article_id, others in candidates.items():
         node, sig = ("a", article_id), placing.signatures[article_id]
+        if sig is None:
+            continue
+        joined: set[int] = set()  # stories this article is known to be in already
         for other in others:
-            if other not in known:
+            found = known.get(other)
+            if found is None or found[1] is None or found[0] in joined:
                 continue
-            story_id, other_sig = known[other]
-            if (sig is not None and other_sig is not None
-                    and placing.find(("s", story_id)) != placing.find(node)
-                    and nearcopy.is_near_copy(sig, other_sig)):
+            story_id = found[0]
+            if placing.find(("s", story_id)) == placing.find(node):
+                joined.add(story_id)
+                continue
+            if other not in decoded:
+                decoded[other] = _read(found[1])
+            other_sig = decoded[other]
+            if other_sig is not None and nearcopy.is_near_copy(sig, other_sig):
                 placing.union(node, ("s", story_id))
+                joined.add(story_id)
     for i, j in nearcopy.pairs_sharing_a_key(keys):
         a, b = ("a", signed[i]), ("a", signed[j])
         sig_a, sig_b = placing.signatures[signed[i]], placing.signatures[signed[j]]
