@@ -2,7 +2,8 @@
 
 ``articles_fts`` indexes ``articles.title`` and ``articles.text`` without storing them a
 second time; the triggers keep it in step with every insert, update and delete, so no
-code path can forget to re-index.
+code path can forget to re-index. Large inserts (an import's batches) index their rows
+together instead, in the same transaction (:func:`indexed_at_once`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ FTS_TABLE = "articles_fts"
 #: BM25 weights of the title and text columns, as the ``rank`` option below sets them;
 #: searches order by ``bm25()`` with these (see :func:`archive.research.query.sqlite.bm25`)
 RANK_WEIGHTS = (5.0, 1.0)
+#: the largest rowid SQLite hands out in order (past it, new ids are random)
+_MAX_ROWID = 2**63 - 1
 
 _INSERT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS articles_fts_insert
     AFTER INSERT ON articles BEGIN
@@ -82,8 +85,6 @@ def indexed_at_once(connection: Connection) -> Iterator[None]:
     finally:
         connection.execute(text(_INSERT_TRIGGER))
 
-
-_MAX_ROWID = 2**63 - 1
 
 #: bytes of new index entries FTS5 gathers in memory before writing them out as a segment
 #: (FTS5's default is 1 MiB): a 10,000-article import batch then makes one segment instead

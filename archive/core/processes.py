@@ -36,11 +36,6 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def default_processes() -> int:
-    """Worker processes when none is configured: one per core this process may use."""
-    return usable_cores()
-
-
 #: environment variable setting a crawl's page-reading processes (``ARCHIVE_READING_PROCESSES``)
 READING_PROCESSES_ENV = "VIRAL_ARCHIVE_READING_PROCESSES"
 #: more page readers than this is a typo, not a machine

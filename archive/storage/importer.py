@@ -8,8 +8,9 @@ Lines are parsed and prepared (URLs normalised, content hashed) in worker proces
 (:mod:`archive.core.processes`), :data:`PARSE_CHUNK` at a time and in order, while this
 process writes: parsing and indexing each take about a core. They are written by the
 archive's one writer (:mod:`archive.storage.writer`), in batches of :data:`BATCH`, each
-in one transaction: the FTS triggers index every new row as it is inserted, in the same
-transaction, so an interrupted import leaves whole batches, each fully indexed. A URL
+in one transaction that also adds the batch's new rows to the full-text index (all at
+once, :func:`db.fts.indexed_at_once`), so an interrupted import leaves whole batches,
+each fully indexed. A URL
 already archived is treated as a crawl would: unchanged, or updated with its previous
 state kept as a version.
 """
@@ -31,7 +32,7 @@ from pathlib import Path
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.core.processes import default_processes, process_pool
+from archive.core.processes import process_pool, usable_cores
 from archive.exceptions import ArchiveError
 from archive.storage.import_lines import (
     Chunk,
@@ -235,7 +236,7 @@ def import_jsonl(
     except OSError as exc:
         raise ArchiveError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     if processes is None:
-        processes = default_processes() if large else 0
+        processes = usable_cores() if large else 0
     batch: list[ImportedArticle] = []
     urls: set[str] = set()
     # lines are parsed PARSE_CHUNK at a time (the worker keeps pace), stored batch_size

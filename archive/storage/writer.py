@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -179,7 +180,9 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
         tuple(process(row[key]) if process else row[key] for key, process in columns)
         for row in rows
     ]
-    with indexed_at_once(connection):
+    # one row (a refused batch written again line by line) is left to the trigger: the
+    # DROP and CREATE would cost more than they save
+    with indexed_at_once(connection) if len(rows) > 1 else nullcontext():
         connection.exec_driver_sql(str(compiled), params)
 
 
